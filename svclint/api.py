@@ -1,0 +1,63 @@
+"""The public, pure entry point: inputs and settings in, a ``LintResult`` out. Prints nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from svclint.catalog import Catalog, load_catalog
+from svclint.checks import discover_checks
+from svclint.diagnostics import Diagnostic, Severity
+from svclint.engine import INTERNAL_ERROR, check_objects, load_diagnostics
+from svclint.loader import LoadedFile, discover, load_source, read_source
+from svclint.model import ANALYSED_KINDS, build_project
+from svclint.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    """Sorted diagnostics and what was looked at."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+    objects: int  # Services and workloads analysed
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity and not d.suppressed)
+
+    def exit_code(self, fail_on: Severity | None) -> int:
+        """0: nothing at or above ``fail_on``; 1: findings that are; 2: svclint itself failed."""
+        if any(d.rule == INTERNAL_ERROR for d in self.diagnostics):
+            return 2
+        if fail_on is None:
+            return 0
+        return int(any(d.severity >= fail_on and not d.suppressed for d in self.diagnostics))
+
+
+def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings | None = None,
+                 catalog: Catalog | None = None) -> LintResult:
+    """Lint in-memory files: ``(display path, bytes)``; a ``str`` stands for a read error."""
+    settings = settings or Settings()
+    catalog = catalog or load_catalog()
+    cache: dict[str, object] = {}
+    loaded = [
+        load_source(path, data, index, settings.default_namespace, cache)
+        for index, (path, data) in enumerate(sources)
+    ]
+    return _check(loaded, settings, catalog)
+
+
+def lint(paths: Sequence[str], settings: Settings | None = None, *, stdin: bytes | None = None) -> LintResult:
+    """Lint files, directories (recursively) and ``-`` (``stdin``). Raises InputError for a missing path."""
+    sources = discover(paths)
+    return lint_sources([(s.path, read_source(s, stdin)) for s in sources], settings)
+
+
+def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog) -> LintResult:
+    objects = [obj for file in loaded for obj in file.objects]
+    project = build_project(objects)
+    diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
+    diagnostics += check_objects(objects, project, settings, catalog, discover_checks())
+    diagnostics.sort(key=lambda d: d.sort_key)
+    analysed = sum(1 for obj in objects if obj.kind in ANALYSED_KINDS)
+    return LintResult(tuple(diagnostics), len(loaded), analysed)

@@ -1,0 +1,54 @@
+"""Rule implementations. Each rule is one function decorated with ``@check("rule-name")``.
+
+Every module in this package is imported by ``discover_checks``; a new rule needs only its
+catalog entry in ``rules/`` and its function here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from svclint.diagnostics import Finding
+from svclint.model import KubeObject, Project
+from svclint.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a check may read besides its object: the indexed project and the run settings."""
+
+    project: Project
+    settings: Settings
+
+
+CheckFn = Callable[[KubeObject, Context], Iterable[Finding]]
+F = TypeVar("F", bound=CheckFn)
+_MARK = "__svclint_rule__"
+
+
+def check(rule: str) -> Callable[[F], F]:
+    """Bind a function to the catalog rule named ``rule``."""
+
+    def mark(function: F) -> F:
+        setattr(function, _MARK, rule)
+        return function
+
+    return mark
+
+
+def discover_checks() -> dict[str, CheckFn]:
+    """Import every module of this package and return its checks by rule name."""
+    found: dict[str, CheckFn] = {}
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        for value in vars(module).values():
+            rule = getattr(value, _MARK, None)
+            if rule is not None:
+                if rule in found and found[rule] is not value:
+                    raise RuntimeError(f"two checks claim rule {rule!r}")
+                found[rule] = value
+    return found

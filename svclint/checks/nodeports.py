@@ -1,0 +1,79 @@
+"""NodePort: the cluster range, cluster-wide uniqueness, and types that may not set one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from svclint.checks import Context, check
+from svclint.diagnostics import Finding, RelatedFinding
+from svclint.model import KubeObject, NodePortUse, mapping, node_port_uses, sequence, service_type
+
+
+@check("node-port-out-of-range")
+def node_port_out_of_range(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors the port allocator: explicit nodePorts must lie in --service-node-port-range."""
+    low, high = ctx.settings.node_port_range
+    for use in node_port_uses(service):
+        if not low <= use.number <= high:
+            yield Finding(
+                f"nodePort {use.number} is outside the cluster's NodePort range {low}-{high}: "
+                "the API server rejects the Service",
+                at=use.at,
+                help=f"pick a port in {low}-{high}, or omit nodePort to let the cluster choose "
+                "(use --node-port-range if your cluster has another range)",
+            )
+
+
+def _conflicts(use: NodePortUse, earlier: NodePortUse) -> bool:
+    if earlier.service is use.service:
+        # One Service allocates once per distinct `port`: TCP and UDP of 53 may share.
+        return earlier.port != use.port
+    # The same object defined twice (bundle + plain file) is one Service, not a collision.
+    return earlier.service.identity != use.service.identity
+
+
+@check("node-port-collision")
+def node_port_collision(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors the allocator: a node port has one owner cluster-wide, whatever the protocol."""
+    for number, uses in _claims(service, ctx):
+        for index, use in enumerate(uses):
+            if use.service is not service:
+                continue
+            first = next((e for e in uses[:index] if _conflicts(use, e)), None)
+            if first is None:
+                continue
+            if first.service is service:
+                owner = f"ports[{first.at[2]}] (port {first.port}) of this Service"
+                why = "only entries of the same port (e.g. 53/TCP and 53/UDP) may share one"
+            else:
+                owner = str(first.service.ref)
+                why = "nodePorts are cluster-wide, across namespaces"
+            yield Finding(
+                f"nodePort {number} is already used by {owner}; {why}, so the API server rejects "
+                "this one (\"provided port is already allocated\")",
+                at=use.at,
+                help="choose a free nodePort, or omit it to let the cluster choose",
+                related=(RelatedFinding(f"nodePort {number} first used here", first.service, first.at),),
+            )
+
+
+def _claims(service: KubeObject, ctx: Context) -> Iterator[tuple[int, tuple[NodePortUse, ...]]]:
+    numbers = dict.fromkeys(use.number for use in node_port_uses(service))
+    for number in numbers:
+        yield number, ctx.project.node_ports.get(number, ())
+
+
+@check("node-port-not-allowed")
+def node_port_not_allowed(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors ValidateService: nodePort is Forbidden when type is ClusterIP (headless included)."""
+    if service_type(service) != "ClusterIP":
+        return
+    for i, port in enumerate(sequence(service.spec.get("ports"))):
+        number = mapping(port).get("nodePort")
+        if type(number) is int and number != 0:
+            yield Finding(
+                f"nodePort {number} may not be used when type is ClusterIP: the API server rejects "
+                "the Service",
+                at=("spec", "ports", i, "nodePort"),
+                help="set `type: NodePort` (or LoadBalancer) to expose it on the nodes, or remove nodePort",
+            )

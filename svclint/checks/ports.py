@@ -1,0 +1,88 @@
+"""Service ports against the container ports of the pods the Service selects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from svclint.checks import Context, check
+from svclint.diagnostics import Finding, RelatedFinding
+from svclint.k8s import is_port_name
+from svclint.model import KubeObject, PodTemplate, mapping, sequence
+
+
+def _service_ports(service: KubeObject) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    for i, port in enumerate(sequence(service.spec.get("ports"))):
+        if isinstance(port, Mapping):
+            yield i, port
+
+
+def _workload_backends(service: KubeObject, ctx: Context) -> list[PodTemplate]:
+    """Selected templates whose containers svclint knows (not operator-embedded ones)."""
+    return [t for t in ctx.project.backends_of(service) if not t.embedded]
+
+
+def _names(templates: list[PodTemplate]) -> str:
+    return ", ".join(str(t.owner.ref) for t in templates)
+
+
+@check("target-port-name-not-found")
+def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors FindPort: a named targetPort resolves by container port name *and* protocol."""
+    backends = _workload_backends(service, ctx)
+    if not backends:
+        return
+    for i, port in _service_ports(service):
+        name = port.get("targetPort")
+        if not isinstance(name, str) or not is_port_name(name):
+            continue  # numbers, the "" default and invalid names are other rules' business
+        protocol = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
+        lacking = [
+            t for t in backends
+            if not any(p.name == name and p.protocol == protocol for p in t.declared_ports)
+        ]
+        if not lacking:
+            continue
+        other_protocol = [p.protocol for t in lacking for p in t.declared_ports if p.name == name]
+        detail = f" (it is declared with protocol {other_protocol[0]})" if other_protocol else ""
+        having = [t for t in backends if t not in lacking]
+        also = f"; {_names(having)} declares it" if having else ""
+        yield Finding(
+            f'targetPort "{name}" ({protocol}) is not a container port name of {_names(lacking)}'
+            f"{detail}{also}: those pods get no traffic on Service port {port.get('port')}",
+            at=("spec", "ports", i, "targetPort"),
+            help=f'add `- name: {name}` with its containerPort (protocol {protocol}) to the container, '
+            "or use the port number",
+            related=tuple(
+                RelatedFinding(f"containers of {t.owner.ref}", t.owner, (*t.at, "spec", "containers"))
+                for t in lacking
+            ),
+        )
+
+
+@check("target-port-not-declared")
+def target_port_not_declared(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """A numeric targetPort that the selected containers do not list among their ports."""
+    backends = _workload_backends(service, ctx)
+    declaring = [t for t in backends if any(p.number is not None for p in t.declared_ports)]
+    if not declaring:
+        return  # containers that declare no ports say nothing about what they serve
+    for i, port in _service_ports(service):
+        target = port.get("targetPort")
+        at: tuple[str | int, ...] = ("spec", "ports", i, "targetPort")
+        if target in (None, 0, ""):
+            target, at = port.get("port"), ("spec", "ports", i, "port")  # the API's default
+        if type(target) is not int:
+            continue
+        if any(p.number == target for t in backends for p in t.declared_ports):
+            continue
+        declared = sorted({p.number for t in declaring for p in t.declared_ports if p.number is not None})
+        yield Finding(
+            f"target port {target} is not declared by the containers of {_names(declaring)} "
+            f"(they declare {', '.join(map(str, declared))}); Kubernetes still sends traffic to "
+            f"{target}, which works only if the process listens there",
+            at=at,
+            help=f"check the port the container serves; declare containerPort {target} or fix targetPort",
+            related=(RelatedFinding(f"containers of {declaring[0].owner.ref}", declaring[0].owner,
+                                    (*declaring[0].at, "spec", "containers")),),
+        )

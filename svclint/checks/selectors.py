@@ -1,0 +1,155 @@
+"""Selectors: Services that select no pods, workloads that do not select their own pods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from svclint.checks import Context, check
+from svclint.diagnostics import Finding, RelatedFinding
+from svclint.k8s import requirement_matches, string_map
+from svclint.model import (
+    TEMPLATE_PATHS,
+    KubeObject,
+    PodTemplate,
+    get,
+    mapping,
+    sequence,
+    service_selector,
+    service_type,
+)
+
+_APPS_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
+
+
+def _pairs(selector: Mapping[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in selector.items())
+
+
+def _labels_at(template: PodTemplate) -> tuple[str | int, ...]:
+    return (*template.at, "metadata", "labels")
+
+
+@check("service-selector-matches-nothing")
+def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors the EndpointSlice controller: same namespace, every selector pair on the pod."""
+    selector = service_selector(service)
+    if selector is None or service_type(service) == "ExternalName" or ctx.project.backends_of(service):
+        return
+    labels = ctx.project.labels
+    where = f'namespace "{service.namespace}"'
+    elsewhere = [t for t in labels.select(selector, None) if t.owner.namespace != service.namespace]
+    if elsewhere:
+        namespaces = sorted({t.owner.namespace for t in elsewhere})
+        yield Finding(
+            f"selector {_pairs(selector)} matches no pod in {where}; matching pods exist only in "
+            f"namespace {', '.join(namespaces)} ({elsewhere[0].owner.ref}), and a Service only "
+            "selects pods in its own namespace: it gets no endpoints",
+            at=("spec", "selector"),
+            help="move the Service (or the workload) to the same namespace",
+            related=(RelatedFinding("pods with these labels", elsewhere[0].owner, _labels_at(elsewhere[0])),),
+        )
+        return
+    near = labels.near_misses(selector, service.namespace)
+    if not near:
+        yield Finding(
+            f"selector {_pairs(selector)} matches no pod template in {where}, and no workload there "
+            "uses any of these label keys: the Service gets no endpoints",
+            at=("spec", "selector"),
+            help="fix the selector, or suppress this if the pods come from an operator or another repository",
+        )
+        return
+    template, differing = near[0]
+    first = differing[0]
+    wanted = ", ".join(_difference(template, key, selector[key]) for key in differing)
+    suggestion = {k: template.labels[k] for k in differing if k in template.labels}
+    yield Finding(
+        f"selector {_pairs(selector)} matches no pod template in {where}: the nearest, "
+        f"{template.owner.ref}, {wanted}; the Service gets no endpoints",
+        at=("spec", "selector", first),
+        help=f"did you mean {_pairs(suggestion)}?" if suggestion else
+        f"add the missing labels to {template.owner.ref}'s pod template, or drop them from the selector",
+        related=(RelatedFinding(f"pod template labels of {template.owner.ref}", template.owner, _labels_at(template)),),
+    )
+
+
+def _difference(template: PodTemplate, key: str, value: str) -> str:
+    if key in template.labels:
+        return f"has {key}={template.labels[key]} (not {value})"
+    return f"has no label {key}"
+
+
+@check("workload-selector-mismatch")
+def workload_selector_mismatch(workload: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors ValidateDeploymentSpec & co.: the selector must select the template's own labels."""
+    template_at = TEMPLATE_PATHS[workload.kind]
+    labels_at = (*template_at, "metadata", "labels")
+    labels = string_map(get(workload.data, *labels_at))
+    spec = workload.spec
+    selector = spec.get("selector")
+    related = (RelatedFinding("pod template labels", workload, labels_at),)
+    if workload.kind == "ReplicationController":
+        # A plain map, defaulted from the template labels when absent.
+        yield from _match_labels(string_map(selector), labels, ("spec", "selector"), related)
+        return
+    if workload.kind == "Job" and spec.get("manualSelector") is not True:
+        return  # the Job controller generates the selector
+    if selector is None:
+        if workload.api_version == "apps/v1" or workload.kind == "Job":
+            yield Finding(
+                f"{workload.kind} has no spec.selector; {workload.api_version} requires one "
+                "(the API server rejects the object)",
+                at=("spec", "selector"),
+                help=f"add spec.selector.matchLabels with the labels of {'.'.join(map(str, labels_at))}",
+            )
+        return
+    if not isinstance(selector, Mapping):
+        return  # a type error, reported by schema validation
+    match_labels = string_map(selector.get("matchLabels"))
+    expressions = sequence(selector.get("matchExpressions"))
+    if not match_labels and not expressions:
+        yield Finding(
+            f"empty selector is invalid for {workload.kind.lower()} (it would select every pod)",
+            at=("spec", "selector"),
+            help="select the pod template's labels with matchLabels",
+        )
+        return
+    yield from _match_labels(match_labels, labels, ("spec", "selector", "matchLabels"), related)
+    for i, raw in enumerate(expressions):
+        requirement = mapping(raw)
+        verdict = requirement_matches(requirement, labels)
+        if verdict is None:
+            yield Finding(
+                f"matchExpressions[{i}] is invalid: it needs a key, an operator In, NotIn, Exists "
+                "or DoesNotExist, and values for In and NotIn",
+                at=("spec", "selector", "matchExpressions", i),
+            )
+        elif not verdict:
+            yield Finding(
+                f"the pod template labels do not satisfy matchExpressions[{i}] "
+                f"({_expression(requirement)}): the {workload.kind} would not select its own pods "
+                "(the API server rejects it)",
+                at=("spec", "selector", "matchExpressions", i),
+                related=related,
+            )
+
+
+def _match_labels(selector: Mapping[str, str], labels: Mapping[str, str], at: tuple[str, ...],
+                  related: tuple[RelatedFinding, ...]) -> Iterator[Finding]:
+    for key, value in selector.items():
+        if labels.get(key) == value:
+            continue
+        actual = f"has {key}={labels[key]}" if key in labels else f"has no label {key}"
+        yield Finding(
+            f"selector requires {key}={value} but the pod template {actual}: the workload would not "
+            "select its own pods (the API server rejects it)",
+            at=(*at, key),
+            help=f"make the selector and spec.template.metadata.labels agree on {key}",
+            related=related,
+        )
+
+
+def _expression(requirement: Mapping[str, Any]) -> str:
+    values = requirement.get("values")
+    shown = f" {values}" if isinstance(values, list) else ""
+    return f"{requirement.get('key')} {requirement.get('operator')}{shown}"

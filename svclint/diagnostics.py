@@ -1,0 +1,103 @@
+"""Value types shared by the loader, the engine, the checks and the formatters."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from svclint.model import KubeObject
+
+#: A path into a parsed document, like jsonschema's ``absolute_path``: keys and list indexes.
+JsonPath = tuple["str | int", ...]
+
+
+class Severity(enum.IntEnum):
+    """Diagnostic severity; the order is used for ``--fail-on``."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.upper()]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of a file: 1-based lines and columns, the end column exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRef:
+    """Identity of a Kubernetes object as shown to the user."""
+
+    api_version: str
+    kind: str
+    namespace: str | None
+    name: str
+
+    def __str__(self) -> str:
+        where = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.kind} {where}{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A secondary location: the other object of a collision, the nearest workload, ..."""
+
+    message: str
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedFinding:
+    """What a check says about another object; the engine resolves its position."""
+
+    message: str
+    obj: KubeObject
+    at: JsonPath
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a check yields: the engine adds code, severity, file, position and object."""
+
+    message: str
+    at: JsonPath
+    help: str | None = None
+    related: tuple[RelatedFinding, ...] = ()
+    on_key: bool = False  # point at the key of ``at`` rather than at its value
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A finished diagnostic, as formatters receive it."""
+
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span
+    object: ObjectRef | None = None
+    related: tuple[Related, ...] = ()
+    help: str | None = None
+    suppressed: bool = False
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Output order: by file, position, code, then message for full determinism."""
+        return (self.path, self.span.line, self.span.column, self.code, self.message)

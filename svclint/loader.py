@@ -1,0 +1,213 @@
+"""From input paths to Kubernetes objects: discovery, decoding, parsing, object extraction.
+
+File-system access lives in ``discover`` and ``read_source``; everything after the bytes are in
+memory (``load_source``) is pure, so tests and stdin go through exactly the same code.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from svclint.diagnostics import Span
+from svclint.model import ANALYSED_KINDS, KubeObject, mapping, sequence
+from svclint.yamlparse import ParseResult, YamlDocument, parse_stream
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN = "-"
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{\{-?\s*(?:if|range|with|end|include|define|template|\.)")
+
+
+class InputError(Exception):
+    """A path the user named that cannot be used at all (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadIssue:
+    """A problem found while loading; ``rule`` is a catalog name, the engine adds the rest."""
+
+    rule: str
+    message: str
+    path: str
+    span: Span
+    help: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    path: str
+    objects: tuple[KubeObject, ...]
+    issues: tuple[LoadIssue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An input: a display path (as the user wrote it) and what to read it from."""
+
+    path: str
+    real: str | None  # None for stdin
+
+
+def discover(paths: Sequence[str]) -> list[Source]:
+    """Expand paths into sources: files as given, directories walked (sorted, no hidden dirs).
+
+    Symlinked directories are followed once each, so a symlink loop cannot recurse forever.
+    A file reachable twice is read once. Raises InputError for a path that does not exist.
+    """
+    sources: list[Source] = []
+    seen: set[str] = set()
+
+    def add(display: str, real: str | None) -> None:
+        key = STDIN if real is None else os.path.realpath(real)
+        if key not in seen:
+            seen.add(key)
+            sources.append(Source(display, real))
+
+    for given in paths:
+        if given == STDIN:
+            add(STDIN, None)
+        elif os.path.isdir(given):
+            for display in _walk(given):
+                add(display, display)
+        elif os.path.lexists(given):
+            add(given, given)
+        else:
+            raise InputError(f"{given}: no such file or directory")
+    return sources
+
+
+def _walk(top: str) -> Iterator[str]:
+    visited: set[str] = set()
+    for root, dirs, files in os.walk(top, followlinks=True):
+        real = os.path.realpath(root)
+        if real in visited:
+            dirs[:] = []
+            continue
+        visited.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            if name.lower().endswith(MANIFEST_SUFFIXES) and not os.path.isdir(full):
+                yield full
+
+
+def read_source(source: Source, stdin: bytes | None = None) -> bytes | str:
+    """The bytes of a source, or an error message when it cannot be read."""
+    if source.real is None:
+        return stdin if stdin is not None else b""
+    try:
+        with open(source.real, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        return error.strerror or str(error)
+
+
+def _point(line: int, column: int) -> Span:
+    """A one-character span from 1-based coordinates."""
+    return Span(line, column, line, column + 1)
+
+
+def decode(data: bytes) -> tuple[str, None] | tuple[None, tuple[str, Span]]:
+    """Decode manifest bytes: UTF-8 (BOM optional) or UTF-16 with a BOM."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as error:
+            return None, (f"invalid UTF-16 at byte offset {error.start}", _point(1, 1))
+    nul = data.find(b"\x00")
+    if nul != -1:
+        return None, (f"binary file (NUL byte at offset {nul}); not a YAML or JSON manifest", _point(1, 1))
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        prefix = data[: error.start].decode("utf-8-sig", "replace")
+        line = prefix.count("\n") + 1
+        column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+        return None, (f"invalid UTF-8 at byte offset {error.start}: manifests must be UTF-8", _point(line, column))
+
+
+def load_source(path: str, data: bytes | str, file_index: int, default_namespace: str,
+                cache: dict[str, Any] | None = None) -> LoadedFile:
+    """Parse one file's content into objects and load issues. Pure: no I/O."""
+    if isinstance(data, str):  # read_source's error message
+        return LoadedFile(path, (), (LoadIssue("unreadable-file", f"cannot read file: {data}", path, _point(1, 1)),))
+    text, failure = decode(data)
+    if text is None:
+        assert failure is not None
+        message, span = failure
+        return LoadedFile(path, (), (LoadIssue("yaml-syntax-error", message, path, span),))
+    result = parse_stream(text, cache)
+    template = _template_issue(path, text, result)
+    if template is not None:
+        return LoadedFile(path, (), (template,))
+    issues = tuple(
+        LoadIssue("duplicate-key" if p.kind == "duplicate-key" else "yaml-syntax-error",
+                  p.message, path, _point(p.line + 1, p.column + 1))
+        for p in result.problems
+    )
+    objects = [obj for doc in result.documents for obj in _objects(path, doc, file_index, default_namespace)]
+    return LoadedFile(path, tuple(objects), issues)
+
+
+def _template_issue(path: str, text: str, result: ParseResult) -> LoadIssue | None:
+    """Unrendered Helm/Go templates: report once, instead of confusing syntax errors."""
+    if not (result.problems or result.has_complex_keys):
+        return None
+    match = _TEMPLATE.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    return LoadIssue(
+        "unrendered-template",
+        "file contains template syntax ({{ ... }}) and is not a manifest yet; it was not checked",
+        path,
+        Span(line, column, line, column + len(match.group(0))),
+        help="render it first, e.g. `helm template . | svclint check -` or `kubectl kustomize DIR | svclint check -`",
+    )
+
+
+def _objects(path: str, doc: YamlDocument, file_index: int, default_namespace: str) -> Iterator[KubeObject]:
+    root = doc.value
+    if not isinstance(root, dict):
+        return
+    kind = root.get("kind")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(root.get("items"), list):
+        for i, item in enumerate(sequence(root.get("items"))):
+            obj = _object(path, doc, ("items", i), item, (file_index, doc.index, i), default_namespace)
+            if obj is not None:
+                yield obj
+        return
+    obj = _object(path, doc, (), root, (file_index, doc.index, 0), default_namespace)
+    if obj is not None:
+        yield obj
+
+
+def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any,
+            order: tuple[int, int, int], default_namespace: str) -> KubeObject | None:
+    if not isinstance(data, dict):
+        return None
+    kind, api_version = data.get("kind"), data.get("apiVersion")
+    if not (isinstance(kind, str) and isinstance(api_version, str)):
+        return None  # not a Kubernetes object
+    if kind not in ANALYSED_KINDS and not is_custom_resource(api_version):
+        return None
+    metadata = mapping(data.get("metadata"))
+    name = metadata.get("name") or metadata.get("generateName") or ""
+    namespace = metadata.get("namespace")
+    return KubeObject(
+        path=path, document=doc, base=base, data=data, kind=kind, api_version=api_version,
+        name=name if isinstance(name, str) else str(name),
+        namespace=namespace if isinstance(namespace, str) and namespace else default_namespace,
+        order=order,
+    )
+
+
+def is_custom_resource(api_version: str) -> bool:
+    """Custom resources may embed pod templates (operators); built-in groups end in k8s.io."""
+    group = api_version.rpartition("/")[0]
+    return "." in group and not group.endswith("k8s.io")

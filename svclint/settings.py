@@ -1,0 +1,29 @@
+"""Run settings: built once from CLI flags (and later config files), frozen, passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from svclint.diagnostics import Severity
+
+DEFAULT_NODE_PORT_RANGE = (30000, 32767)  # kube-apiserver DefaultServiceNodePortRange
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything that changes what a run reports."""
+
+    node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE
+    default_namespace: str = "default"
+    fail_on: Severity | None = Severity.ERROR  # None: never fail
+
+
+def parse_port_range(text: str) -> tuple[int, int]:
+    """Parse ``LOW-HIGH`` (kube-apiserver ``--service-node-port-range`` syntax)."""
+    low_text, sep, high_text = text.strip().partition("-")
+    if not sep or not low_text.isdigit() or not high_text.isdigit():
+        raise ValueError(f"invalid port range {text!r}: expected LOW-HIGH, e.g. 30000-32767")
+    low, high = int(low_text), int(high_text)
+    if not 1 <= low <= high <= 65535:
+        raise ValueError(f"invalid port range {text!r}: need 1 <= LOW <= HIGH <= 65535")
+    return low, high
