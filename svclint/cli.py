@@ -1,0 +1,134 @@
+"""Command line: a thin typer layer over ``svclint.api``. No logic lives here."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from svclint import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # manifests can hold Secrets: never print locals
+    help="Static analyzer for Kubernetes Service networking manifests.",
+)
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class CatalogFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"svclint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = None,
+) -> None:
+    """Static analyzer for Kubernetes Service networking manifests."""
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"svclint: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _use_color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+@app.command()
+def check(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories (recursive) or - for stdin.")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that makes the exit code 1.")] = FailOn.error,
+    node_port_range: Annotated[
+        str, typer.Option(help="The cluster's --service-node-port-range, LOW-HIGH.")
+    ] = "30000-32767",
+    default_namespace: Annotated[
+        str, typer.Option(help="Namespace of objects that do not set metadata.namespace.")
+    ] = "default",
+) -> None:
+    """Check manifests and report problems with Services, selectors and ports."""
+    from svclint.api import lint
+    from svclint.diagnostics import Severity
+    from svclint.formatters import FORMATTERS
+    from svclint.loader import STDIN, InputError
+    from svclint.settings import Settings, parse_port_range
+
+    try:
+        port_range = parse_port_range(node_port_range)
+    except ValueError as error:
+        raise _fail(f"--node-port-range: {error}") from None
+    threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
+    settings = Settings(node_port_range=port_range, default_namespace=default_namespace, fail_on=threshold)
+    targets = paths or ["."]
+    stdin = sys.stdin.buffer.read() if STDIN in targets else None
+    try:
+        result = lint(targets, settings, stdin=stdin)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    render = FORMATTERS[output_format.value]
+    if output is None:
+        render(result, sys.stdout, output_format is OutputFormat.text and _use_color(sys.stdout))
+    else:
+        with open(output, "w", encoding="utf-8") as handle:
+            render(result, handle, False)
+    raise typer.Exit(result.exit_code(threshold))
+
+
+@app.command()
+def rules(
+    output_format: Annotated[CatalogFormat, typer.Option("--format", "-f", help="Output format.")] = CatalogFormat.text,
+) -> None:
+    """List every rule in the catalog."""
+    from svclint.catalog import load_catalog
+    from svclint.docs import render_catalog
+
+    typer.echo(render_catalog(load_catalog(), output_format.value), nl=False)
+
+
+@app.command()
+def rule(name: Annotated[str, typer.Argument(help="Rule name or code, e.g. node-port-collision or SVC302.")]) -> None:
+    """Show the documentation of one rule."""
+    from svclint.catalog import load_catalog
+    from svclint.docs import render_rule
+
+    meta = load_catalog().get(name)
+    if meta is None:
+        raise _fail(f"unknown rule {name!r}; `svclint rules` lists them")
+    typer.echo(render_rule(meta), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
