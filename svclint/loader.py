@@ -91,6 +91,8 @@ def _walk(top: str) -> Iterator[str]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             full = os.path.join(root, name)
+            if top == ".":
+                full = os.path.normpath(full)  # "app/svc.yaml", not "./app/svc.yaml"
             if name.lower().endswith(MANIFEST_SUFFIXES) and not os.path.isdir(full):
                 yield full
 
@@ -207,7 +209,17 @@ def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any
     )
 
 
+#: API groups served by kube-apiserver itself; everything else with a dotted group is a custom resource.
+BUILTIN_GROUPS = frozenset({
+    "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io",
+    "authentication.k8s.io", "authorization.k8s.io", "certificates.k8s.io", "coordination.k8s.io",
+    "discovery.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io", "internal.apiserver.k8s.io",
+    "networking.k8s.io", "node.k8s.io", "rbac.authorization.k8s.io", "resource.k8s.io",
+    "scheduling.k8s.io", "storage.k8s.io", "storagemigration.k8s.io",
+})
+
+
 def is_custom_resource(api_version: str) -> bool:
-    """Custom resources may embed pod templates (operators); built-in groups end in k8s.io."""
+    """Custom resources may embed pod templates that an operator turns into pods."""
     group = api_version.rpartition("/")[0]
-    return "." in group and not group.endswith("k8s.io")
+    return "." in group and group not in BUILTIN_GROUPS

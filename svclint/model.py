@@ -93,7 +93,11 @@ class Container:
 
 @dataclass(frozen=True, slots=True)
 class RuntimeLabel:
-    """A label a controller puts on its pods at runtime, with the values it can take."""
+    """A label a controller puts on its pods at runtime, with the values it can take.
+
+    ``key`` is a label key, or an operator domain such as ``leaderworkerset.*/`` that stands for
+    every key prefixed ``leaderworkerset.<anything>/`` (see ``operator_key``).
+    """
 
     key: str
     values: re.Pattern[str]
@@ -113,7 +117,8 @@ class PodTemplate:
     def label_matches(self, key: str, value: str) -> bool:
         if self.labels.get(key) == value:
             return True
-        return any(r.key == key and r.values.fullmatch(value) for r in self.runtime_labels)
+        domain = operator_key(key)
+        return any(r.key in (key, domain) and r.values.fullmatch(value) for r in self.runtime_labels)
 
     def matches(self, selector: Mapping[str, str]) -> bool:
         """Service selector semantics: every pair present on the pod (AND); extra labels are fine."""
@@ -123,6 +128,12 @@ class PodTemplate:
     def declared_ports(self) -> Iterator[ContainerPort]:
         for container in self.containers:
             yield from container.ports
+
+
+def operator_key(key: str) -> str | None:
+    """The operator domain of a prefixed label key: ``leaderworkerset.sigs.k8s.io/name`` -> ``leaderworkerset.*/``."""
+    prefix, slash, _ = key.partition("/")
+    return f"{prefix.split('.')[0]}.*/" if slash else None
 
 
 def _runtime_labels(obj: KubeObject) -> tuple[RuntimeLabel, ...]:
@@ -189,6 +200,10 @@ def embedded_templates(obj: KubeObject, max_depth: int = 12) -> list[PodTemplate
     Any mapping with ``metadata.labels`` and a ``spec.containers`` list counts.
     """
     found: list[PodTemplate] = []
+    # The operator labels its pods with keys under its own domain (LeaderWorkerSet:
+    # leaderworkerset.sigs.k8s.io/name for group leaderworkerset.x-k8s.io), values unknown.
+    group = obj.api_version.rpartition("/")[0]
+    operator_labels = (RuntimeLabel(f"{group.split('.')[0]}.*/", _ANY),)
     stack: list[tuple[Any, JsonPath]] = [(obj.data.get("spec"), ("spec",))]
     while stack:
         node, at = stack.pop()
@@ -197,7 +212,7 @@ def embedded_templates(obj: KubeObject, max_depth: int = 12) -> list[PodTemplate
         if isinstance(node, Mapping):
             labels = string_map(get(node, "metadata", "labels"))
             if labels and isinstance(get(node, "spec", "containers"), list):
-                found.append(PodTemplate(obj, at, labels, (), (), embedded=True))
+                found.append(PodTemplate(obj, at, labels, operator_labels, (), embedded=True))
             stack.extend((v, (*at, k)) for k, v in node.items() if isinstance(v, (Mapping, list)))
         elif isinstance(node, list):
             stack.extend((v, (*at, i)) for i, v in enumerate(node) if isinstance(v, (Mapping, list)))
@@ -252,7 +267,11 @@ class LabelIndex:
         """Pod templates a Service selector matches, in one namespace or (None) in any."""
         best: list[PodTemplate] | None = None
         for key, value in selector.items():
-            candidates = [*self.by_label.get((key, value), ()), *self.by_runtime_key.get(key, ())]
+            candidates = [
+                *self.by_label.get((key, value), ()),
+                *self.by_runtime_key.get(key, ()),
+                *self.by_runtime_key.get(operator_key(key) or "", ()),
+            ]
             if best is None or len(candidates) < len(best):
                 best = candidates
         seen: set[int] = set()
@@ -290,7 +309,7 @@ class Project:
     objects: tuple[KubeObject, ...]
     labels: LabelIndex
     node_ports: Mapping[int, tuple[NodePortUse, ...]]
-    backends: Mapping[int, tuple[PodTemplate, ...]]  # id(Service) -> templates it selects
+    backends: Mapping[int, tuple[PodTemplate, ...]]  # id(Service) -> nearest templates it selects
 
     def backends_of(self, service: KubeObject) -> tuple[PodTemplate, ...]:
         """Templates a Service sends traffic to (same namespace), computed once per Service."""
@@ -316,8 +335,37 @@ def build_project(objects: list[KubeObject]) -> Project:
             node_ports[use.number].append(use)
         selector = service_selector(service)
         if selector is not None and service_type(service) != "ExternalName":
-            backends[id(service)] = tuple(labels.select(selector, service.namespace))
+            backends[id(service)] = nearest(service, labels.select(selector, service.namespace))
     return Project(tuple(objects), labels, {k: tuple(v) for k, v in node_ports.items()}, backends)
+
+
+def _directories(path: str) -> list[str]:
+    return path.replace("\\", "/").split("/")[:-1]
+
+
+def nearest(service: KubeObject, templates: list[PodTemplate]) -> tuple[PodTemplate, ...]:
+    """The selected templates that live closest to the Service in the file tree.
+
+    A repository often holds several independent apps or examples that reuse labels like
+    ``app: frontend``; a Service is deployed with the workloads next to it. So the templates in
+    the Service's own file win, then those sharing the longest directory prefix with it.
+    """
+    if len(templates) <= 1:
+        return tuple(templates)
+    here = _directories(service.path)
+
+    def closeness(template: PodTemplate) -> tuple[bool, int]:
+        there = _directories(template.owner.path)
+        shared = 0
+        for a, b in zip(here, there):
+            if a != b:
+                break
+            shared += 1
+        return (template.owner.path == service.path, shared)
+
+    scores = [closeness(t) for t in templates]
+    best = max(scores)
+    return tuple(t for t, score in zip(templates, scores) if score == best)
 
 
 def node_port_uses(service: KubeObject) -> Iterator[NodePortUse]:

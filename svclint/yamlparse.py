@@ -135,16 +135,19 @@ class _Builder:
         self.complex_keys = False
 
     def scalar(self, node: ScalarNode) -> Any:
-        if node.tag == _PLAIN:
+        tag = node.tag
+        if tag.__class__ is not str:  # the pure-Python composer hands out Tag objects
+            tag = str(tag)
+        if tag == _PLAIN:
             text = node.value
             try:
                 return self.cache[text]
             except KeyError:
                 value = self.cache[text] = resolve_plain(text)
                 return value
-        if node.tag == _QUOTED:
+        if tag == _QUOTED:
             return node.value
-        return _resolve_tagged(node.tag, node.value)
+        return _resolve_tagged(tag, node.value)
 
     def value(self, node: Node, work: list[tuple[Node, Any]]) -> Any:
         if isinstance(node, ScalarNode):
@@ -188,14 +191,14 @@ class _Builder:
                 self.value(value_node, work)
                 continue
             if key in positions:
+                # Reported; the later value wins, as in kubectl without strict validation.
                 first = positions[key][0]
                 self.problems.append(
                     YamlProblem("duplicate-key",
                                 f"duplicate key {key!r} (first defined on line {first[0] + 1}); "
-                                "kubectl rejects the document: keep one",
+                                "kubectl's strict field validation rejects the document: keep one",
                                 key_node.start_mark.line, key_node.start_mark.column)
                 )
-                continue
             positions[key] = (_region(key_node), _region(value_node))
             mapping[key] = self.value(value_node, work)
 
@@ -238,14 +241,25 @@ def _problem_from_error(error: YAMLError) -> YamlProblem:
 
 
 def parse_stream(text: str, cache: dict[str, Any] | None = None) -> ParseResult:
-    """Parse every document of ``text``. A syntax error stops the stream; earlier documents stay."""
+    """Parse every document of ``text``. A syntax error stops the stream; earlier documents stay.
+
+    The C parser (libyaml, YAML 1.1 scanning rules) rejects a few inputs that YAML 1.2 and
+    kubectl accept, such as ``[host:80]`` in flow style; only when it fails is the text parsed
+    again with ruamel.yaml's pure-Python parser, whose verdict then stands.
+    """
     cache = {} if cache is None else cache
+    result = _parse(_Parser(text), cache)
+    if result.problems and any(p.kind == "syntax" for p in result.problems):
+        result = _parse(_pure_composer(text), cache)
+    return result
+
+
+def _parse(nodes: Iterator[Node] | _Parser, cache: dict[str, Any]) -> ParseResult:
     documents: list[YamlDocument] = []
     problems: list[YamlProblem] = []
     complex_keys = False
-    parser = _Parser(text)
     try:
-        for index, root in enumerate(_nodes(parser)):
+        for index, root in enumerate(_nodes(nodes) if isinstance(nodes, _Parser) else nodes):
             builder = _Builder(cache)
             value = builder.build(root)
             documents.append(YamlDocument(index, value, builder.positions, _region(root)))
@@ -261,3 +275,20 @@ def parse_stream(text: str, cache: dict[str, Any] | None = None) -> ParseResult:
 def _nodes(parser: _Parser) -> Iterator[Node]:
     while parser.check_node():
         yield parser.get_node()
+
+
+def _pure_composer(text: str) -> Iterator[Node]:
+    """ruamel.yaml's pure-Python composer with the same plain/quoted marker tags (imported lazily)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.resolver import VersionedResolver
+    from ruamel.yaml.tag import Tag
+
+    plain, quoted = Tag(suffix=_PLAIN), Tag(suffix=_QUOTED)
+
+    class PureResolver(VersionedResolver):  # type: ignore[misc]
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> Tag:
+            return plain if kind is ScalarNode and implicit[0] else quoted
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Resolver = PureResolver
+    return iter(yaml.compose_all(text))

@@ -8,7 +8,7 @@ from typing import Any
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
 from svclint.k8s import is_port_name
-from svclint.model import KubeObject, PodTemplate, mapping, sequence
+from svclint.model import KubeObject, PodTemplate, sequence
 
 
 def _service_ports(service: KubeObject) -> Iterator[tuple[int, Mapping[str, Any]]]:
@@ -22,8 +22,19 @@ def _workload_backends(service: KubeObject, ctx: Context) -> list[PodTemplate]:
     return [t for t in ctx.project.backends_of(service) if not t.embedded]
 
 
-def _names(templates: list[PodTemplate]) -> str:
-    return ", ".join(str(t.owner.ref) for t in templates)
+def _names(templates: list[PodTemplate], limit: int = 3) -> str:
+    """The distinct workloads behind ``templates`` (an object defined twice is named once)."""
+    names = list(dict.fromkeys(str(t.owner.ref) for t in templates))
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def _distinct(templates: list[PodTemplate]) -> list[PodTemplate]:
+    """One template per object identity, first definition first."""
+    first: dict[tuple[str, str, str], PodTemplate] = {}
+    for template in templates:
+        first.setdefault(template.owner.identity, template)
+    return list(first.values())
 
 
 @check("target-port-name-not-found")
@@ -55,7 +66,7 @@ def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Fi
             "or use the port number",
             related=tuple(
                 RelatedFinding(f"containers of {t.owner.ref}", t.owner, (*t.at, "spec", "containers"))
-                for t in lacking
+                for t in _distinct(lacking)
             ),
         )
 
