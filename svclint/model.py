@@ -25,7 +25,7 @@ TEMPLATE_PATHS: dict[str, JsonPath] = {
 }
 ANALYSED_KINDS = frozenset(TEMPLATE_PATHS) | {"Service"}
 
-_ANY = re.compile(r".*", re.S)
+_ANY = re.compile(r".*", re.DOTALL)
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -39,7 +39,7 @@ def sequence(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def get(data: Any, *path: str) -> Any:
+def get(data: Any, *path: str | int) -> Any:
     """Follow mapping keys; None as soon as a step is missing or not a mapping."""
     for key in path:
         if not isinstance(data, Mapping):
@@ -160,6 +160,16 @@ def _runtime_labels(obj: KubeObject) -> tuple[RuntimeLabel, ...]:
     return ()
 
 
+def _container_port(port: Mapping[str, Any], at: JsonPath) -> ContainerPort:
+    number, name, protocol = port.get("containerPort"), port.get("name"), port.get("protocol")
+    return ContainerPort(
+        number=number if type(number) is int else None,
+        name=name if isinstance(name, str) else None,
+        protocol=protocol if isinstance(protocol, str) else "TCP",
+        at=at,
+    )
+
+
 def _containers(pod_spec: Mapping[str, Any], at: JsonPath) -> tuple[Container, ...]:
     found: list[Container] = []
     for field_name in ("containers", "initContainers"):
@@ -168,15 +178,8 @@ def _containers(pod_spec: Mapping[str, Any], at: JsonPath) -> tuple[Container, .
             if field_name == "initContainers" and container.get("restartPolicy") != "Always":
                 continue  # only sidecars serve traffic
             where = (*at, field_name, i)
-            ports = tuple(
-                ContainerPort(
-                    number=p.get("containerPort") if type(p.get("containerPort")) is int else None,
-                    name=p.get("name") if isinstance(p.get("name"), str) else None,
-                    protocol=p.get("protocol") if isinstance(p.get("protocol"), str) else "TCP",
-                    at=(*where, "ports", j),
-                )
-                for j, p in enumerate(map(mapping, sequence(container.get("ports"))))
-            )
+            ports = tuple(_container_port(mapping(p), (*where, "ports", j))
+                          for j, p in enumerate(sequence(container.get("ports"))))
             name = container.get("name")
             found.append(Container(name if isinstance(name, str) else f"#{i}", ports, where))
     return tuple(found)

@@ -47,7 +47,7 @@ def resolve_span(root: Any, positions: PositionTable, root_region: Region, path:
 
 def _first_line(region: Region) -> Region:
     """A container's region cut to its first line, so a span never covers a whole block."""
-    line, column, end_line, end_column = region
+    line, column, end_line, _ = region
     if end_line == line:
         return region
     return (line, column, line, column + 1)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from _ruamel_yaml import CParser  # the C parser shipped by ruamel.yaml.clib
+from _ruamel_yaml import CParser  # type: ignore[import-not-found]  # ruamel.yaml.clib
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -86,9 +86,7 @@ def _region(node: Node) -> Region:
 
 def _number(text: str) -> int | float | None:
     if _INT.fullmatch(text):
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        return int(text, 16) if text.startswith("0x") else int(text)
+        return int(text, 0) if text.startswith(("0o", "0x")) else int(text)
     if _FLOAT.fullmatch(text):
         return float(text)
     lowered = text.lower()
@@ -165,7 +163,7 @@ class _Builder:
         result = self.value(root, work)
         while work:
             node, container = work.pop()
-            if isinstance(container, dict):
+            if isinstance(node, MappingNode):
                 self.fill_mapping(node, container, work)
             else:
                 self.positions[id(container)] = [_region(item) for item in node.value]
@@ -285,7 +283,7 @@ def _pure_composer(text: str) -> Iterator[Node]:
 
     plain, quoted = Tag(suffix=_PLAIN), Tag(suffix=_QUOTED)
 
-    class PureResolver(VersionedResolver):  # type: ignore[misc]
+    class PureResolver(VersionedResolver):
         def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> Tag:
             return plain if kind is ScalarNode and implicit[0] else quoted
 

@@ -21,7 +21,7 @@ def _external_name(service: KubeObject) -> object:
 
 def _host(value: str) -> str:
     """The DNS name part of a value: one trailing dot (an FQDN) is allowed and stripped."""
-    return value[:-1] if value.endswith(".") else value
+    return value.removesuffix(".")
 
 
 def _is_ipv4(value: str) -> bool:

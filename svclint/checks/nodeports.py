@@ -27,7 +27,7 @@ def node_port_out_of_range(service: KubeObject, ctx: Context) -> Iterator[Findin
 def _conflicts(use: NodePortUse, earlier: NodePortUse) -> bool:
     if earlier.service is use.service:
         # One Service allocates once per distinct `port`: TCP and UDP of 53 may share.
-        return earlier.port != use.port
+        return bool(earlier.port != use.port)
     # The same object defined twice (bundle + plain file) is one Service, not a collision.
     return earlier.service.identity != use.service.identity
 
