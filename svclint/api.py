@@ -10,7 +10,7 @@ from svclint.checks import discover_checks
 from svclint.diagnostics import Diagnostic, Severity
 from svclint.engine import INTERNAL_ERROR, check_objects, load_diagnostics
 from svclint.loader import LoadedFile, discover, load_source, read_source
-from svclint.model import ANALYSED_KINDS, build_project
+from svclint.model import build_project
 from svclint.settings import Settings
 
 
@@ -59,5 +59,5 @@ def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog) -> Li
     diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
     diagnostics += check_objects(objects, project, settings, catalog, discover_checks())
     diagnostics.sort(key=lambda d: d.sort_key)
-    analysed = sum(1 for obj in objects if obj.kind in ANALYSED_KINDS)
+    analysed = sum(1 for obj in objects if not obj.custom)
     return LintResult(tuple(diagnostics), len(loaded), analysed)

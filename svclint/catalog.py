@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 from svclint.diagnostics import Severity
@@ -79,9 +81,18 @@ class Catalog:
         return self.index.get(key)
 
 
+def data_dir(name: str) -> Traversable:
+    """``rules`` or ``schemas``: inside the installed package (``svclint.rules``), or beside
+    the package in a source checkout, where ``python -m pytest`` imports svclint from."""
+    try:
+        return resources.files(f"svclint.{name}")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / name
+
+
 def catalog_files() -> list[tuple[str, str]]:
     """(file name, text) of every catalog entry, sorted by file name."""
-    root = resources.files("svclint.rules")
+    root = data_dir("rules")
     return sorted(
         (entry.name, entry.read_text(encoding="utf-8"))
         for entry in root.iterdir()

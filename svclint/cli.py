@@ -101,8 +101,11 @@ def check(
     if output is None:
         render(result, sys.stdout, output_format is OutputFormat.text and _use_color(sys.stdout))
     else:
-        with open(output, "w", encoding="utf-8") as handle:
-            render(result, handle, False)
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                render(result, handle, False)
+        except OSError as error:
+            raise _fail(f"--output {output}: {error.strerror or error}") from None
     raise typer.Exit(result.exit_code(threshold))
 
 

@@ -51,7 +51,7 @@ def check_objects(objects: Iterable[KubeObject], project: Project, settings: Set
     internal = catalog[INTERNAL_ERROR]
     diagnostics: list[Diagnostic] = []
     for obj in objects:
-        for rule, function in table.get(obj.kind, ()):
+        for rule, function in () if obj.custom else table.get(obj.kind, ()):
             try:
                 diagnostics.extend(_diagnostic(rule, obj, finding) for finding in function(obj, context))
             except Exception as error:  # noqa: BLE001 - a buggy rule must not stop the run

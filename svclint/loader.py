@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from svclint.diagnostics import Span
-from svclint.model import ANALYSED_KINDS, KubeObject, mapping, sequence
+from svclint.model import KubeObject, is_analysed, mapping, sequence
 from svclint.yamlparse import ParseResult, YamlDocument, parse_stream
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{\{-?\s*(?:if|range|with|end|include|define|template|\.)")
+# Template syntax in a structural place: a control action, or an unquoted value or list item.
+# `{{ $labels.x }}` inside quoted strings or block text (alert rules, dashboards) is data.
+_TEMPLATE = re.compile(
+    r"^[ \t]*\{\{-?\s*(?:(?:if|else|end|range|with|define|include|template|block)\b|/\*)"
+    r"|(?:^[ \t]*-|:)[ \t]+\{\{",
+    re.MULTILINE,
+)
 
 
 class InputError(Exception):
@@ -123,13 +129,15 @@ def decode(data: bytes) -> tuple[str, None] | tuple[None, tuple[str, Span]]:
     nul = data.find(b"\x00")
     if nul != -1:
         return None, (f"binary file (NUL byte at offset {nul}); not a YAML or JSON manifest", _point(1, 1))
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data.decode("utf-8-sig"), None
+        return data[bom:].decode("utf-8"), None
     except UnicodeDecodeError as error:
-        prefix = data[: error.start].decode("utf-8-sig", "replace")
+        offset = error.start + bom
+        prefix = data[bom:offset].decode("utf-8", "replace")
         line = prefix.count("\n") + 1
         column = len(prefix) - (prefix.rfind("\n") + 1) + 1
-        return None, (f"invalid UTF-8 at byte offset {error.start}: manifests must be UTF-8", _point(line, column))
+        return None, (f"invalid UTF-8 at byte offset {offset}: manifests must be UTF-8", _point(line, column))
 
 
 def load_source(path: str, data: bytes | str, file_index: int, default_namespace: str,
@@ -162,13 +170,17 @@ def _template_issue(path: str, text: str, result: ParseResult) -> LoadIssue | No
     match = _TEMPLATE.search(text)
     if match is None:
         return None
-    line = text.count("\n", 0, match.start()) + 1
-    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    start = text.index("{{", match.start())
+    line_end = text.find("\n", start)
+    close = text.find("}}", start, len(text) if line_end == -1 else line_end)
+    length = close + 2 - start if close != -1 else 2
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
     return LoadIssue(
         "unrendered-template",
         "file contains template syntax ({{ ... }}) and is not a manifest yet; it was not checked",
         path,
-        Span(line, column, line, column + len(match.group(0))),
+        Span(line, column, line, column + length),
         help="render it first, e.g. `helm template . | svclint check -` or `kubectl kustomize DIR | svclint check -`",
     )
 
@@ -196,7 +208,8 @@ def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any
     kind, api_version = data.get("kind"), data.get("apiVersion")
     if not (isinstance(kind, str) and isinstance(api_version, str)):
         return None  # not a Kubernetes object
-    if kind not in ANALYSED_KINDS and not is_custom_resource(api_version):
+    analysed = is_analysed(kind, api_version)
+    if not analysed and not is_custom_resource(api_version):
         return None
     metadata = mapping(data.get("metadata"))
     name = metadata.get("name") or metadata.get("generateName") or ""
@@ -205,7 +218,7 @@ def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any
         path=path, document=doc, base=base, data=data, kind=kind, api_version=api_version,
         name=name if isinstance(name, str) else str(name),
         namespace=namespace if isinstance(namespace, str) and namespace else default_namespace,
-        order=order,
+        order=order, custom=not analysed,
     )
 
 

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from svclint.diagnostics import JsonPath, ObjectRef
@@ -23,7 +24,23 @@ TEMPLATE_PATHS: dict[str, JsonPath] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
     "Pod": (),
 }
-ANALYSED_KINDS = frozenset(TEMPLATE_PATHS) | {"Service"}
+#: API groups of the kinds svclint analyses ("" is the core group; extensions for old manifests).
+KIND_GROUPS: dict[str, frozenset[str]] = {
+    "Service": frozenset({""}),
+    "Pod": frozenset({""}),
+    "ReplicationController": frozenset({""}),
+    "Deployment": frozenset({"apps", "extensions"}),
+    "ReplicaSet": frozenset({"apps", "extensions"}),
+    "DaemonSet": frozenset({"apps", "extensions"}),
+    "StatefulSet": frozenset({"apps"}),
+    "Job": frozenset({"batch"}),
+    "CronJob": frozenset({"batch"}),
+}
+
+
+def is_analysed(kind: str, api_version: str) -> bool:
+    """A built-in Service or workload (a Knative ``serving.knative.dev`` Service is not)."""
+    return api_version.rpartition("/")[0] in KIND_GROUPS.get(kind, ())
 
 _ANY = re.compile(r".*", re.DOTALL)
 _DIGITS = re.compile(r"[0-9]+")
@@ -61,6 +78,7 @@ class KubeObject:
     name: str
     namespace: str
     order: tuple[int, int, int]  # (file, document, item): input order, "first one wins"
+    custom: bool = False  # a custom resource, kept only for the pod templates it embeds
 
     @property
     def ref(self) -> ObjectRef:
@@ -131,9 +149,15 @@ class PodTemplate:
 
 
 def operator_key(key: str) -> str | None:
-    """The operator domain of a prefixed label key: ``leaderworkerset.sigs.k8s.io/name`` -> ``leaderworkerset.*/``."""
+    """The operator domain of a prefixed label key: ``leaderworkerset.sigs.k8s.io/name`` -> ``leaderworkerset.*/``.
+
+    Keys under kubernetes.io (``app.kubernetes.io/name``, ...) are shared conventions, not an
+    operator's own, so they have none.
+    """
     prefix, slash, _ = key.partition("/")
-    return f"{prefix.split('.')[0]}.*/" if slash else None
+    if not slash or prefix == "kubernetes.io" or prefix.endswith(".kubernetes.io"):
+        return None
+    return f"{prefix.split('.')[0]}.*/"
 
 
 def _runtime_labels(obj: KubeObject) -> tuple[RuntimeLabel, ...]:
@@ -224,7 +248,7 @@ def embedded_templates(obj: KubeObject, max_depth: int = 12) -> list[PodTemplate
 
 @dataclass(frozen=True, slots=True)
 class NodePortUse:
-    """One claim on a node port: a ``spec.ports[i].nodePort`` (or healthCheckNodePort)."""
+    """One claim on a node port: a ``spec.ports[i].nodePort``."""
 
     service: KubeObject
     number: int
@@ -296,9 +320,15 @@ class LabelIndex:
         scored = []
         for template in candidates.values():
             differing = [k for k, v in selector.items() if not template.label_matches(k, v)]
-            scored.append((len(differing), template.owner.order, template, differing))
-        scored.sort(key=lambda item: (item[0], item[1]))
-        return [(template, differing) for _, _, template, differing in scored]
+            # Fewest differing labels first, then the closest spelling (app=payment ~ payments).
+            likeness = sum(_likeness(selector[k], template.labels.get(k)) for k in differing)
+            scored.append(((len(differing), -likeness, template.owner.order), template, differing))
+        scored.sort(key=lambda item: item[0])
+        return [(template, differing) for _, template, differing in scored]
+
+
+def _likeness(wanted: str, actual: str | None) -> float:
+    return 0.0 if actual is None else SequenceMatcher(None, wanted, actual).ratio()
 
 
 def _freeze(index: dict[Any, list[PodTemplate]]) -> dict[Any, tuple[PodTemplate, ...]]:
@@ -323,14 +353,14 @@ def build_project(objects: list[KubeObject]) -> Project:
     """Index the run's objects: pod templates by label, node ports by number, Service backends."""
     templates: list[PodTemplate] = []
     for obj in objects:
-        if obj.kind in TEMPLATE_PATHS:
+        if obj.custom:
+            templates.extend(embedded_templates(obj))
+        else:
             template = pod_template(obj)
             if template is not None:
                 templates.append(template)
-        elif obj.kind not in ANALYSED_KINDS:
-            templates.extend(embedded_templates(obj))
     labels = LabelIndex.build(templates)
-    services = [obj for obj in objects if obj.kind == "Service"]
+    services = [obj for obj in objects if obj.kind == "Service" and not obj.custom]
     node_ports: dict[int, list[NodePortUse]] = defaultdict(list)
     backends: dict[int, tuple[PodTemplate, ...]] = {}
     for service in services:
@@ -350,17 +380,17 @@ def nearest(service: KubeObject, templates: list[PodTemplate]) -> tuple[PodTempl
     """The selected templates that live closest to the Service in the file tree.
 
     A repository often holds several independent apps or examples that reuse labels like
-    ``app: frontend``; a Service is deployed with the workloads next to it. So the templates in
-    the Service's own file win, then those sharing the longest directory prefix with it.
+    ``app: frontend``, even several in one directory of examples; a Service is deployed with
+    the workloads next to it. So templates in the Service's own file win, then those sharing
+    the longest directory prefix with it.
     """
     if len(templates) <= 1:
         return tuple(templates)
     here = _directories(service.path)
 
     def closeness(template: PodTemplate) -> tuple[bool, int]:
-        there = _directories(template.owner.path)
         shared = 0
-        for a, b in zip(here, there):
+        for a, b in zip(here, _directories(template.owner.path)):
             if a != b:
                 break
             shared += 1

@@ -14,6 +14,7 @@ The text is dedented and the newline right after the opening quotes dropped, so 
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from collections.abc import Iterable
 from typing import Any
@@ -29,20 +30,21 @@ Where = tuple[str, int, int]
 def manifest(text: str) -> str:
     """An inline manifest as it would be in a file: dedented, starting on line 1."""
     text = textwrap.dedent(text)
-    return text[1:] if text.startswith("\n") else text
+    return text.removeprefix("\n")
 
 
 def lint(*files: str | tuple[str, str], settings: Settings | None = None, **overrides: Any) -> list[Diagnostic]:
     """Lint in-memory files; each is a text (named ``manifest.yaml``, ``file2.yaml``, ...) or ``(path, text)``.
 
-    ``overrides`` are Settings fields, e.g. ``lint(text, node_port_range=(20000, 22767))``.
+    ``overrides`` are Settings fields, e.g. ``lint(text, node_port_range=(20000, 22767))``; they
+    apply on top of ``settings`` (default: ``Settings()``).
     """
     sources: list[tuple[str, bytes]] = []
     for index, file in enumerate(files, start=1):
         path, text = file if isinstance(file, tuple) else (
             "manifest.yaml" if index == 1 else f"file{index}.yaml", file)
         sources.append((path, manifest(text).encode()))
-    settings = Settings(**overrides) if settings is None else settings
+    settings = dataclasses.replace(settings or Settings(), **overrides)
     return list(lint_sources(sources, settings).diagnostics)
 
 
@@ -54,3 +56,13 @@ def where(diagnostics: Iterable[Diagnostic]) -> list[Where]:
 def found(*files: str | tuple[str, str], settings: Settings | None = None, **overrides: Any) -> list[Where]:
     """``where(lint(...))``: the exact-diagnostics assertion most tests make."""
     return where(lint(*files, settings=settings, **overrides))
+
+
+def text_at(text: str, diagnostic: Diagnostic) -> str:
+    """The text under a diagnostic's span in the inline manifest ``text`` (first line of the span).
+
+    Lets a test say *what* it points at (``"30080"``, ``"selector"``), not only where.
+    """
+    line = manifest(text).splitlines()[diagnostic.span.line - 1]
+    end = diagnostic.span.end_column - 1 if diagnostic.span.end_line == diagnostic.span.line else None
+    return line[diagnostic.span.column - 1:end]

@@ -33,6 +33,8 @@ def _is_ipv4(value: str) -> bool:
 
 def _why_not_dns(name: str) -> tuple[str, str | None]:
     """Explain why ``name`` is not a DNS-1123 subdomain, and suggest a fix when one is obvious."""
+    if name.startswith("[") and is_ip_address(name.strip("[]")):
+        return "is an IPv6 address, not a DNS name", None
     if "://" in name:
         host = urlsplit(name).hostname
         return "is a URL, not a host name", host

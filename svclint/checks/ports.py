@@ -57,10 +57,10 @@ def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Fi
         other_protocol = [p.protocol for t in lacking for p in t.declared_ports if p.name == name]
         detail = f" (it is declared with protocol {other_protocol[0]})" if other_protocol else ""
         having = [t for t in backends if t not in lacking]
-        also = f"; {_names(having)} declares it" if having else ""
+        also = f" (only {_names(having)} declares it)" if having else ""
         yield Finding(
             f'targetPort "{name}" ({protocol}) is not a container port name of {_names(lacking)}'
-            f"{detail}{also}: those pods get no traffic on Service port {port.get('port')}",
+            f"{detail}, so its pods get no traffic on Service port {port.get('port')}{also}",
             at=("spec", "ports", i, "targetPort"),
             help=f'add `- name: {name}` with its containerPort (protocol {protocol}) to the container, '
             "or use the port number",

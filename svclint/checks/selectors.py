@@ -56,7 +56,8 @@ def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Itera
             f"selector {_pairs(selector)} matches no pod template in {where}, and no workload there "
             "uses any of these label keys: the Service gets no endpoints",
             at=("spec", "selector"),
-            help="fix the selector, or suppress this if the pods come from an operator or another repository",
+            help="fix the selector; if an operator or another repository creates these pods, "
+            "lint those manifests together with this Service",
         )
         return
     template, differing = near[0]

@@ -1,0 +1,1764 @@
+"""Every check rule, as documentation: a manifest in, the exact diagnostics out.
+
+Each expectation is a list of ``(rule, line, column)`` (1-based, line 1 is the first line of the
+manifest), plus the message or help where its content is the point of the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+from conftest import found, lint, manifest, text_at, where
+
+from svclint.catalog import load_catalog
+from svclint.checks import Context, discover_checks
+from svclint.diagnostics import Finding
+from svclint.engine import check_objects
+from svclint.loader import load_source
+from svclint.model import KubeObject, build_project
+from svclint.settings import Settings
+
+# ================================================================================================
+# service-selector-matches-nothing
+# ================================================================================================
+
+
+def test_selector_typo_names_the_nearest_workload_and_suggests_its_label() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector:
+            app: frontnd
+            tier: web
+          ports:
+            - port: 80
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: frontend
+        spec:
+          selector:
+            matchLabels: {app: frontend}
+          template:
+            metadata:
+              labels: {app: frontend, tier: web}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """
+    diagnostics = lint(text)
+    [d] = diagnostics
+    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 7, 10)
+    assert "the nearest, Deployment default/frontend, has app=frontend (not frontnd)" in d.message
+    assert d.help == "did you mean app=frontend?"
+    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
+        ("pod template labels of Deployment default/frontend", 21, 7),
+    ]
+    assert text_at(text, d) == "frontnd"
+
+
+
+def test_selector_naming_a_label_the_pods_lack_entirely() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector:
+            app: web
+            tier: frontend
+          ports:
+            - port: 80
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """
+    diagnostics = lint(text)
+    [d] = diagnostics
+    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 8, 11)
+    assert "has no label tier" in d.message
+    assert d.help is not None and "add the missing labels to Deployment default/web's pod template" in d.help
+    assert text_at(text, d) == "frontend"
+
+
+
+def test_selector_that_is_a_subset_of_the_pod_labels_matches() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector:
+            app: frontend
+          ports:
+            - port: 80
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: frontend
+        spec:
+          selector:
+            matchLabels: {app: frontend}
+          template:
+            metadata:
+              labels: {app: frontend, tier: web, version: v2}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """) == []
+
+
+def test_selector_with_no_workload_using_its_keys() -> None:
+    [d] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector:
+            app: web
+          ports:
+            - port: 80
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 6, 3)
+    assert "no workload there uses any of these label keys" in d.message
+    assert d.related == ()
+
+
+def test_matching_pods_in_another_namespace_are_named() -> None:
+    [d] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          namespace: shop
+        spec:
+          selector:
+            app: web
+          ports:
+            - port: 80
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: shop-staging
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 7, 3)
+    assert 'matches no pod in namespace "shop"' in d.message
+    assert "matching pods exist only in namespace shop-staging (Deployment shop-staging/web)" in d.message
+    assert [(r.span.line, r.span.column) for r in d.related] == [(22, 7)]
+
+
+def test_namespace_defaults_to_settings_default_namespace() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports: [{port: 80}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          namespace: prod
+          labels: {app: web}
+        spec:
+          containers: [{name: web, image: nginx}]
+    """
+    assert found(text) == [("service-selector-matches-nothing", 6, 3)]
+    assert found(text, default_namespace="prod") == []
+
+
+def test_a_bare_pod_is_a_backend() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports: [{port: 80}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          labels: {app: web}
+        spec:
+          containers: [{name: web, image: nginx}]
+    """) == []
+
+
+def test_workloads_in_other_files_are_seen() -> None:
+    service = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports: [{port: 80}]
+    """
+    deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """
+    assert found(service) == [("service-selector-matches-nothing", 6, 3)]
+    assert found(service, deployment) == []
+
+
+@pytest.mark.parametrize("key", ["job-name", "batch.kubernetes.io/job-name"])
+def test_job_pods_carry_their_job_name_at_runtime(key: str) -> None:
+    assert found(f"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: migrate
+        spec:
+          selector:
+            {key}: migrate
+          ports: [{{port: 80}}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: migrate
+        spec:
+          template:
+            metadata:
+              labels: {{app: migrate}}
+            spec:
+              restartPolicy: Never
+              containers: [{{name: m, image: busybox}}]
+    """) == []
+
+
+def test_job_name_label_of_another_job_matches_nothing() -> None:
+    [d] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: migrate
+        spec:
+          selector:
+            job-name: migrate-v2
+          ports: [{port: 80}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: migrate
+        spec:
+          template:
+            metadata:
+              labels: {app: migrate}
+            spec:
+              restartPolicy: Never
+              containers: [{name: m, image: busybox}]
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 7, 15)
+    assert "the nearest, Job default/migrate" in d.message
+
+
+def test_statefulset_pods_carry_their_pod_name_at_runtime() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db-primary
+        spec:
+          selector:
+            statefulset.kubernetes.io/pod-name: {pod}
+          ports: [{{port: 5432}}]
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: db
+        spec:
+          serviceName: db
+          selector:
+            matchLabels: {{app: db}}
+          template:
+            metadata:
+              labels: {{app: db}}
+            spec:
+              containers: [{{name: db, image: postgres}}]
+    """
+    assert found(text.format(pod="db-0")) == []
+    assert found(text.format(pod="db-12")) == []
+    assert found(text.format(pod="web-0")) == [("service-selector-matches-nothing", 7, 41)]
+    assert found(text.format(pod="db")) == [("service-selector-matches-nothing", 7, 41)]
+
+
+def test_cronjob_pod_template_is_a_backend() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: report
+        spec:
+          selector:
+            {selector}
+          ports: [{{port: 80}}]
+        ---
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata:
+          name: report
+        spec:
+          schedule: "0 * * * *"
+          jobTemplate:
+            spec:
+              template:
+                metadata:
+                  labels: {{app: report}}
+                spec:
+                  restartPolicy: OnFailure
+                  containers: [{{name: r, image: busybox}}]
+    """
+    assert found(text.format(selector="app: report")) == []
+    # The CronJob's Jobs are named <cronjob>-<scheduled time in minutes>.
+    assert found(text.format(selector="job-name: report-28474440")) == []
+    assert found(text.format(selector="job-name: report")) == [("service-selector-matches-nothing", 7, 15)]
+
+
+def test_pod_template_inside_a_custom_resource_counts_as_a_match() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: ray-head
+        spec:
+          selector: {app: ray, role: head}
+          ports: [{port: 8265, targetPort: dashboard}]
+        ---
+        apiVersion: ray.io/v1
+        kind: RayCluster
+        metadata:
+          name: ray
+        spec:
+          headGroupSpec:
+            template:
+              metadata:
+                labels: {app: ray, role: head}
+              spec:
+                containers: [{name: head, image: rayproject/ray}]
+    """) == []  # and target-port-name-not-found does not look into operator templates
+
+
+def test_leaderworkerset_worker_template_counts_as_a_match() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: llm
+        spec:
+          selector: {app: llm}
+          ports: [{port: 8080}]
+        ---
+        apiVersion: leaderworkerset.x-k8s.io/v1
+        kind: LeaderWorkerSet
+        metadata:
+          name: llm
+        spec:
+          replicas: 2
+          leaderWorkerTemplate:
+            size: 4
+            workerTemplate:
+              metadata:
+                labels: {app: llm}
+              spec:
+                containers: [{name: worker, image: vllm/vllm-openai}]
+    """) == []
+
+
+def test_labels_the_operator_adds_under_its_own_domain_count_as_present() -> None:
+    # The LeaderWorkerSet controller labels its pods leaderworkerset.sigs.k8s.io/name=<name>, ...
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: llm-leader
+        spec:
+          selector:
+            leaderworkerset.sigs.k8s.io/name: llm
+            role: leader
+          ports: [{port: 8080}]
+        ---
+        apiVersion: leaderworkerset.x-k8s.io/v1
+        kind: LeaderWorkerSet
+        metadata:
+          name: llm
+        spec:
+          leaderWorkerTemplate:
+            leaderTemplate:
+              metadata:
+                labels: {role: leader}
+              spec:
+                containers: [{name: leader, image: vllm/vllm-openai}]
+            workerTemplate:
+              metadata:
+                labels: {role: worker}
+              spec:
+                containers: [{name: worker, image: vllm/vllm-openai}]
+    """) == []
+
+
+def test_recommended_app_kubernetes_io_labels_are_not_operator_labels() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector:
+            app.kubernetes.io/name: web
+          ports: [{port: 80}]
+        ---
+        apiVersion: app.example.com/v1
+        kind: WebApp
+        metadata:
+          name: blog
+        spec:
+          template:
+            metadata:
+              labels: {team: blog}
+            spec:
+              containers: [{name: blog, image: ghost}]
+    """) == [("service-selector-matches-nothing", 6, 3)]
+
+
+def test_services_without_selector_are_skipped() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: manual-endpoints
+        spec:
+          ports: [{port: 80}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: empty-selector
+        spec:
+          selector: {}
+          ports: [{port: 80}]
+    """) == []
+
+
+def test_externalname_services_are_not_checked_for_matching_pods() -> None:
+    # Only the ignored selector is reported, not the missing pods.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com
+          selector: {app: db}
+    """) == [("external-name-ignored-field", 8, 3)]
+
+
+# ================================================================================================
+# workload-selector-mismatch
+# ================================================================================================
+
+
+def test_deployment_selector_differing_from_template_labels() -> None:
+    text = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels:
+              app: web
+          template:
+            metadata:
+              labels:
+                app: webapp
+            spec:
+              containers: [{name: web, image: nginx}]
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 8, 12)
+    assert d.message.startswith("selector requires app=web but the pod template has app=webapp")
+    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [("pod template labels", 11, 7)]
+    assert text_at(text, d) == "web"
+
+
+
+def test_selector_key_missing_from_template_labels() -> None:
+    text = """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: agent
+        spec:
+          selector:
+            matchLabels: {app: agent, tier: node}
+          template:
+            metadata:
+              labels: {app: agent}
+            spec:
+              containers: [{name: agent, image: agent}]
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 7, 37)
+    assert "has no label tier" in d.message
+    assert text_at(text, d) == "node"
+
+
+
+def test_selector_may_be_a_subset_of_template_labels() -> None:
+    assert found("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web, version: v2, tier: frontend}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """) == []
+
+
+EXPRESSIONS = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      selector:
+        matchExpressions:
+          - {expression}
+      template:
+        metadata:
+          labels: {{app: web, tier: frontend}}
+        spec:
+          containers: [{{name: web, image: nginx}}]
+"""
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{key: tier, operator: In, values: [frontend, backend]}",
+        "{key: tier, operator: NotIn, values: [backend]}",
+        "{key: track, operator: NotIn, values: [canary]}",  # absent key: NotIn holds
+        "{key: app, operator: Exists}",
+        "{key: track, operator: DoesNotExist}",
+    ],
+)
+def test_match_expressions_satisfied_by_template_labels(expression: str) -> None:
+    assert found(EXPRESSIONS.format(expression=expression)) == []
+
+
+@pytest.mark.parametrize(
+    ("expression", "shown"),
+    [
+        ("{key: tier, operator: In, values: [backend]}", "tier In ['backend']"),
+        ("{key: track, operator: In, values: [stable]}", "track In ['stable']"),
+        ("{key: tier, operator: NotIn, values: [frontend]}", "tier NotIn ['frontend']"),
+        ("{key: track, operator: Exists}", "track Exists"),
+        ("{key: app, operator: DoesNotExist}", "app DoesNotExist"),
+    ],
+)
+def test_match_expressions_not_satisfied_by_template_labels(expression: str, shown: str) -> None:
+    [d] = lint(EXPRESSIONS.format(expression=expression))
+    assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 8, 9)
+    assert f"do not satisfy matchExpressions[0] ({shown})" in d.message
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{key: tier, operator: Equals, values: [frontend]}",
+        "{key: tier, operator: In}",
+        "{operator: Exists}",
+    ],
+)
+def test_malformed_match_expression(expression: str) -> None:
+    [d] = lint(EXPRESSIONS.format(expression=expression))
+    assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 8, 9)
+    assert d.message.startswith("matchExpressions[0] is invalid")
+
+
+def test_match_labels_and_expressions_are_both_checked() -> None:
+    text = """
+        apiVersion: apps/v1
+        kind: ReplicaSet
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: api}
+            matchExpressions:
+              - {key: tier, operator: In, values: [frontend]}
+              - {key: tier, operator: In, values: [backend]}
+          template:
+            metadata:
+              labels: {app: web, tier: frontend}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """
+    diagnostics = lint(text)
+    assert where(diagnostics) == [
+        ("workload-selector-mismatch", 7, 24),
+        ("workload-selector-mismatch", 10, 9),
+    ]
+    assert [text_at(text, d) for d in diagnostics] == ["api", "{key: tier, operator: In, values: [backend]}"]
+
+
+@pytest.mark.parametrize("kind", ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"])
+def test_apps_v1_workload_without_selector(kind: str) -> None:
+    [d] = lint(f"""
+        apiVersion: apps/v1
+        kind: {kind}
+        metadata:
+          name: web
+        spec:
+          template:
+            metadata:
+              labels: {{app: web}}
+            spec:
+              containers: [{{name: web, image: nginx}}]
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 5, 1)  # at `spec:`
+    assert d.message == f"{kind} has no spec.selector; apps/v1 requires one (the API server rejects the object)"
+
+
+@pytest.mark.parametrize("selector", ["{}", "{matchLabels: {}}", "{matchLabels: {}, matchExpressions: []}"])
+def test_empty_selector_is_invalid(selector: str) -> None:
+    [d] = lint(f"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector: {selector}
+          template:
+            metadata:
+              labels: {{app: web}}
+            spec:
+              containers: [{{name: web, image: nginx}}]
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 6, 3)
+    assert d.message.startswith("empty selector is invalid for deployment")
+
+
+def test_replication_controller_without_selector_defaults_to_template_labels() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: ReplicationController
+        metadata:
+          name: web
+        spec:
+          replicas: 2
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """) == []
+
+
+def test_replication_controller_selector_is_a_plain_map() -> None:
+    text = """
+        apiVersion: v1
+        kind: ReplicationController
+        metadata:
+          name: web
+        spec:
+          selector:
+            app: {app}
+          template:
+            metadata:
+              labels: {{app: web}}
+            spec:
+              containers: [{{name: web, image: nginx}}]
+    """
+    assert found(text.format(app="web")) == []
+    assert found(text.format(app="api")) == [("workload-selector-mismatch", 7, 10)]
+
+
+def test_job_selector_is_generated_unless_manual() -> None:
+    text = """
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: migrate
+        spec:
+          manualSelector: {manual}
+          selector:
+            matchLabels: {{app: other}}
+          template:
+            metadata:
+              labels: {{app: migrate}}
+            spec:
+              restartPolicy: Never
+              containers: [{{name: m, image: busybox}}]
+    """
+    assert found(text.format(manual="false")) == []
+    assert found(text.format(manual="true")) == [("workload-selector-mismatch", 8, 24)]
+
+
+def test_job_with_manual_selector_needs_a_selector() -> None:
+    [d] = lint("""
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: migrate
+        spec:
+          manualSelector: true
+          template:
+            metadata:
+              labels: {app: migrate}
+            spec:
+              restartPolicy: Never
+              containers: [{name: m, image: busybox}]
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 5, 1)
+    assert d.message.startswith("Job has no spec.selector; batch/v1 requires one")
+
+
+def test_job_with_manual_selector_matching_its_template() -> None:
+    assert found("""
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: migrate
+        spec:
+          manualSelector: true
+          selector:
+            matchLabels: {app: migrate}
+          template:
+            metadata:
+              labels: {app: migrate, run: first}
+            spec:
+              restartPolicy: Never
+              containers: [{name: m, image: busybox}]
+    """) == []
+
+
+# ================================================================================================
+# target-port-name-not-found
+# ================================================================================================
+
+
+def test_named_target_port_missing_from_the_containers() -> None:
+    [d] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports:
+            - port: 80
+              targetPort: http
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+                - name: web
+                  image: nginx
+                  ports:
+                    - name: web
+                      containerPort: 8080
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("target-port-name-not-found", 9, 19)
+    assert d.message == (
+        'targetPort "http" (TCP) is not a container port name of Deployment default/web, '
+        "so its pods get no traffic on Service port 80"
+    )
+    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
+        ("containers of Deployment default/web", 22, 7),
+    ]
+
+
+def test_named_target_port_found() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports:
+            - port: 80
+              targetPort: http
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+                - name: web
+                  image: nginx
+                  ports:
+                    - name: http
+                      containerPort: 8080
+    """) == []
+
+
+def test_the_message_names_only_the_workloads_lacking_the_port() -> None:
+    [d] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports:
+            - port: 80
+              targetPort: http
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web-v1
+        spec:
+          selector:
+            matchLabels: {app: web, version: v1}
+          template:
+            metadata:
+              labels: {app: web, version: v1}
+            spec:
+              containers:
+                - {name: web, image: "web:1", ports: [{name: http, containerPort: 8080}]}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web-v2
+        spec:
+          selector:
+            matchLabels: {app: web, version: v2}
+          template:
+            metadata:
+              labels: {app: web, version: v2}
+            spec:
+              containers:
+                - {name: web, image: "web:2", ports: [{name: web, containerPort: 8080}]}
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("target-port-name-not-found", 9, 19)
+    assert "is not a container port name of Deployment default/web-v2, so its pods get no traffic" in d.message
+    assert d.message.endswith("(only Deployment default/web-v1 declares it)")
+    assert [r.message for r in d.related] == ["containers of Deployment default/web-v2"]
+
+
+def test_port_checks_look_at_the_workloads_nearest_to_the_service() -> None:
+    # Two apps of one repository reuse app: web; each Service is deployed with its own directory.
+    service = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports: [{port: 80, targetPort: http}]
+    """
+    deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: {name}
+        spec:
+          selector:
+            matchLabels: {{app: web}}
+          template:
+            metadata:
+              labels: {{app: web}}
+            spec:
+              containers:
+                - {{name: web, image: nginx, ports: [{{name: {port_name}, containerPort: 8080}}]}}
+    """
+    assert lint(
+        ("apps/a/service.yaml", service),
+        ("apps/a/deployment.yaml", deployment.format(name="a", port_name="http")),
+        ("apps/b/deployment.yaml", deployment.format(name="b", port_name="web")),
+    ) == []
+    [d] = lint(
+        ("apps/a/service.yaml", service),
+        ("apps/a/deployment.yaml", deployment.format(name="a", port_name="web")),
+        ("apps/b/deployment.yaml", deployment.format(name="b", port_name="http")),
+    )
+    assert (d.path, d.rule, d.span.line, d.span.column) == ("apps/a/service.yaml", "target-port-name-not-found", 7, 34)
+    assert "is not a container port name of Deployment default/a, so its pods" in d.message
+    assert [(r.path, r.span.line, r.span.column) for r in d.related] == [("apps/a/deployment.yaml", 12, 7)]
+
+
+def test_named_target_port_must_match_the_protocol_too() -> None:
+    [d] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: syslog
+        spec:
+          selector: {app: syslog}
+          ports:
+            - port: 514
+              protocol: UDP
+              targetPort: syslog
+        ---
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: syslog
+        spec:
+          selector:
+            matchLabels: {app: syslog}
+          template:
+            metadata:
+              labels: {app: syslog}
+            spec:
+              containers:
+                - name: rsyslog
+                  image: rsyslog
+                  ports:
+                    - name: syslog
+                      containerPort: 514
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("target-port-name-not-found", 10, 19)
+    assert 'targetPort "syslog" (UDP)' in d.message
+    assert "(it is declared with protocol TCP)" in d.message
+    assert d.help is not None and "(protocol UDP)" in d.help
+
+
+def test_sidecar_init_container_ports_count() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: mesh
+        spec:
+          selector: {app: mesh}
+          ports:
+            - port: 15001
+              targetPort: proxy
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: mesh
+        spec:
+          selector:
+            matchLabels: {app: mesh}
+          template:
+            metadata:
+              labels: {app: mesh}
+            spec:
+              initContainers:
+                - name: envoy
+                  image: envoy
+                  restartPolicy: Always
+                  ports:
+                    - name: proxy
+                      containerPort: 15001
+              containers:
+                - name: app
+                  image: app
+    """) == []
+
+
+def test_ports_of_ordinary_init_containers_do_not_count() -> None:
+    # Without restartPolicy: Always the init container has exited before the pod serves.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: mesh
+        spec:
+          selector: {app: mesh}
+          ports:
+            - port: 15001
+              targetPort: proxy
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: mesh
+        spec:
+          selector:
+            matchLabels: {app: mesh}
+          template:
+            metadata:
+              labels: {app: mesh}
+            spec:
+              initContainers:
+                - name: setup
+                  image: setup
+                  ports:
+                    - name: proxy
+                      containerPort: 15001
+              containers:
+                - name: app
+                  image: app
+    """) == [("target-port-name-not-found", 9, 19)]
+
+
+def test_numeric_and_omitted_target_ports_are_not_names() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports:
+            - {name: a, port: 80, targetPort: 8080}
+            - {name: b, port: 8080}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          labels: {app: web}
+        spec:
+          containers:
+            - {name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}
+    """) == []
+
+
+def test_named_target_port_without_backends_is_not_checked() -> None:
+    # Nothing is selected: only the selector rule speaks.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports:
+            - port: 80
+              targetPort: http
+    """) == [("service-selector-matches-nothing", 6, 3)]
+
+
+# ================================================================================================
+# target-port-not-declared
+# ================================================================================================
+
+DECLARED = """
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      selector: {{app: web}}
+      ports:
+        - {service_port}
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      selector:
+        matchLabels: {{app: web}}
+      template:
+        metadata:
+          labels: {{app: web}}
+        spec:
+          containers:
+            - {container}
+"""
+DECLARES_PORTS = "{name: web, image: nginx, ports: [{containerPort: 8080}, {name: metrics, containerPort: 9090}]}"
+DECLARES_NOTHING = "{name: web, image: nginx}"
+
+
+def test_numeric_target_port_not_declared() -> None:
+    text = DECLARED.format(service_port="{port: 80, targetPort: 8000}", container=DECLARES_PORTS)
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("target-port-not-declared", 8, 30)
+    assert text_at(text, d) == "8000"
+    assert d.message.startswith(
+        "target port 8000 is not declared by the containers of Deployment default/web (they declare 8080, 9090)")
+    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
+        ("containers of Deployment default/web", 21, 7),
+    ]
+
+
+@pytest.mark.parametrize("target_port", [8080, 9090])
+def test_numeric_target_port_declared(target_port: int) -> None:
+    service_port = f"{{port: 80, targetPort: {target_port}}}"
+    assert found(DECLARED.format(service_port=service_port, container=DECLARES_PORTS)) == []
+
+
+def test_omitted_target_port_means_the_port_number() -> None:
+    assert found(DECLARED.format(service_port="{port: 8080}", container=DECLARES_PORTS)) == []
+    text = DECLARED.format(service_port="{port: 80}", container=DECLARES_PORTS)
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("target-port-not-declared", 8, 14)
+    assert text_at(text, d) == "80"  # the port: targetPort defaults to it
+    assert d.message.startswith("target port 80 is not declared")
+
+
+def test_target_port_zero_means_the_port_number() -> None:
+    assert found(DECLARED.format(service_port="{port: 8080, targetPort: 0}", container=DECLARES_PORTS)) == []
+    assert found(DECLARED.format(service_port="{port: 80, targetPort: 0}", container=DECLARES_PORTS)) == [
+        ("target-port-not-declared", 8, 14),
+    ]
+
+
+def test_silent_when_the_containers_declare_no_ports() -> None:
+    service_port = "{port: 80, targetPort: 8000}"
+    assert found(DECLARED.format(service_port=service_port, container=DECLARES_NOTHING)) == []
+
+
+def test_named_target_ports_are_left_to_the_name_rule() -> None:
+    service_port = "{port: 80, targetPort: metrics}"
+    assert found(DECLARED.format(service_port=service_port, container=DECLARES_PORTS)) == []
+
+
+# ================================================================================================
+# node-port-out-of-range
+# ================================================================================================
+
+NODE_PORTS = """
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      type: {type}
+      ports:
+        - port: 80
+          nodePort: {node_port}
+"""
+
+
+@pytest.mark.parametrize("node_port", [30000, 30080, 32767])
+@pytest.mark.parametrize("service_type", ["NodePort", "LoadBalancer"])
+def test_node_port_inside_the_default_range(service_type: str, node_port: int) -> None:
+    assert found(NODE_PORTS.format(type=service_type, node_port=node_port)) == []
+
+
+@pytest.mark.parametrize("node_port", [80, 29999, 32768, 65535])
+@pytest.mark.parametrize("service_type", ["NodePort", "LoadBalancer"])
+def test_node_port_outside_the_default_range(service_type: str, node_port: int) -> None:
+    [d] = lint(NODE_PORTS.format(type=service_type, node_port=node_port))
+    assert (d.rule, d.span.line, d.span.column) == ("node-port-out-of-range", 9, 17)
+    assert d.message.startswith(f"nodePort {node_port} is outside the cluster's NodePort range 30000-32767")
+
+
+def test_node_port_zero_means_unset() -> None:
+    assert found(NODE_PORTS.format(type="NodePort", node_port=0)) == []
+
+
+@pytest.mark.parametrize(("node_port", "expected"), [
+    (20000, []),
+    (22767, []),
+    (19999, [("node-port-out-of-range", 9, 17)]),
+    (22768, [("node-port-out-of-range", 9, 17)]),
+    (30080, [("node-port-out-of-range", 9, 17)]),  # fine by default, not in this cluster
+])
+def test_custom_node_port_range(node_port: int, expected: list[tuple[str, int, int]]) -> None:
+    diagnostics = lint(NODE_PORTS.format(type="NodePort", node_port=node_port), node_port_range=(20000, 22767))
+    assert [(d.rule, d.span.line, d.span.column) for d in diagnostics] == expected
+    assert all("range 20000-22767" in d.message for d in diagnostics)
+
+
+def test_each_out_of_range_port_is_reported() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          type: NodePort
+          ports:
+            - {name: http, port: 80, nodePort: 80}
+            - {name: https, port: 443, nodePort: 30443}
+            - {name: admin, port: 8443, nodePort: 8443}
+    """
+    diagnostics = lint(text)
+    assert where(diagnostics) == [
+        ("node-port-out-of-range", 8, 40),
+        ("node-port-out-of-range", 10, 43),
+    ]
+
+
+# ================================================================================================
+# node-port-collision
+# ================================================================================================
+    assert [text_at(text, d) for d in diagnostics] == ["80", "8443"]
+
+
+
+def test_node_port_collision_across_namespaces_points_at_the_first_service() -> None:
+    [d] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          namespace: team-a
+        spec:
+          type: NodePort
+          ports:
+            - port: 80
+              nodePort: 30080
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: api
+          namespace: team-b
+        spec:
+          type: LoadBalancer
+          ports:
+            - port: 8080
+              nodePort: 30080
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("node-port-collision", 21, 17)
+    assert d.message.startswith("nodePort 30080 is already used by Service team-a/web;")
+    assert [(r.message, r.path, r.span.line, r.span.column) for r in d.related] == [
+        ("nodePort 30080 first used here", "manifest.yaml", 10, 17),
+    ]
+
+
+def test_node_port_collision_across_files() -> None:
+    first = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          type: NodePort
+          ports: [{port: 80, nodePort: 30080}]
+    """
+    second = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: api
+        spec:
+          type: NodePort
+          ports: [{port: 80, nodePort: 30080}]
+    """
+    [d] = lint(("a/web.yaml", first), ("b/api.yaml", second))
+    assert (d.path, d.rule, d.span.line, d.span.column) == ("b/api.yaml", "node-port-collision", 7, 32)
+    assert [(r.path, r.span.line, r.span.column) for r in d.related] == [("a/web.yaml", 7, 32)]
+
+
+def test_every_later_claim_points_at_the_first_one() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: a}
+        spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: b}
+        spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: c}
+        spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
+    """
+    diagnostics = lint(text)
+    assert [(d.rule, d.span.line, d.span.column) for d in diagnostics] == [
+        ("node-port-collision", 9, 53),
+        ("node-port-collision", 14, 53),
+    ]
+    assert [[(r.span.line, r.span.column) for r in d.related] for d in diagnostics] == [[(4, 53)], [(4, 53)]]
+    assert all("already used by Service default/a" in d.message for d in diagnostics)
+    assert [text_at(text, d) for d in diagnostics] == ["30080", "30080"]
+
+
+
+def test_tcp_and_udp_entries_of_one_port_may_share_a_node_port() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: dns
+        spec:
+          type: NodePort
+          ports:
+            - {name: dns-tcp, port: 53, protocol: TCP, nodePort: 30053}
+            - {name: dns-udp, port: 53, protocol: UDP, nodePort: 30053}
+    """) == []
+
+
+def test_entries_of_different_ports_may_not_share_a_node_port() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: syslog
+        spec:
+          type: NodePort
+          ports:
+            - {name: syslog-tcp, port: 514, protocol: TCP, nodePort: 30514}
+            - {name: syslog-udp, port: 515, protocol: UDP, nodePort: 30514}
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("node-port-collision", 9, 62)
+    assert d.message.startswith("nodePort 30514 is already used by ports[0] (port 514) of this Service;")
+    assert [(r.span.line, r.span.column) for r in d.related] == [(8, 62)]
+    assert text_at(text, d) == "30514"
+
+
+
+def test_the_same_service_defined_twice_is_not_a_collision() -> None:
+    service = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          namespace: {namespace}
+        spec:
+          type: NodePort
+          ports: [{{port: 80, nodePort: 30080}}]
+    """
+    # Same kind, namespace and name: one object (e.g. in a bundle and in its own file).
+    assert found(service.format(namespace="shop"), service.format(namespace="shop")) == []
+    # Same name in another namespace: two Services.
+    assert found(service.format(namespace="shop"), service.format(namespace="blog")) == [
+        ("node-port-collision", 8, 32),
+    ]
+
+
+def test_node_ports_of_clusterip_and_externalname_services_are_not_claims() -> None:
+    # They are reported by their own rules; no node port is allocated for them.
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: a}
+        spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: b}
+        spec: {ports: [{port: 80, nodePort: 30080}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: c}
+        spec: {type: ExternalName, externalName: c.example.com, ports: [{port: 80, nodePort: 30080}]}
+    """
+    diagnostics = lint(text)
+    assert where(diagnostics) == [
+        ("node-port-not-allowed", 9, 37),
+        ("external-name-ignored-field", 14, 86),
+    ]
+    assert [text_at(text, d) for d in diagnostics] == ["30080", "30080"]
+
+
+@pytest.mark.xfail(
+    reason="healthCheckNodePort is allocated from the same node port allocator (issue API-server parity) "
+    "docstring says it is a claim), but node_port_uses ignores it: no collision, no range check",
+    strict=True,
+)
+def test_health_check_node_port_collides_with_a_node_port() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: lb
+        spec:
+          type: LoadBalancer
+          externalTrafficPolicy: Local
+          healthCheckNodePort: 30081
+          ports: [{port: 80, nodePort: 30080}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          type: NodePort
+          ports: [{port: 80, nodePort: 30081}]
+    """) == [("node-port-collision", 17, 32)]
+
+
+# ================================================================================================
+# node-port-not-allowed
+# ================================================================================================
+
+
+def test_node_port_on_a_clusterip_service() -> None:
+    [d] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - port: 80
+              nodePort: 30080
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("node-port-not-allowed", 8, 17)
+    assert d.message.startswith("nodePort 30080 may not be used when type is ClusterIP")
+    assert d.help is not None and "type: NodePort" in d.help
+
+
+def test_node_port_on_a_headless_service() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ClusterIP
+          clusterIP: None
+          ports:
+            - port: 5432
+              nodePort: 30432
+    """) == [("node-port-not-allowed", 10, 17)]
+
+
+def test_node_port_zero_is_allowed_on_clusterip() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - port: 80
+              nodePort: 0
+    """) == []
+
+
+@pytest.mark.parametrize("service_type", ["NodePort", "LoadBalancer"])
+def test_node_port_allowed_on_node_port_and_load_balancer(service_type: str) -> None:
+    assert found(NODE_PORTS.format(type=service_type, node_port=30080)) == []
+
+
+# ================================================================================================
+# external-name-invalid and external-name-ip-address
+# ================================================================================================
+
+EXTERNAL = """
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: db
+    spec:
+      type: ExternalName
+      externalName: {value}
+"""
+
+
+@pytest.mark.parametrize("value", [
+    "db.example.com",
+    "db.example.com.",  # a fully qualified name: one trailing dot is allowed
+    "db",
+    "db-1.eu-west.example.com",
+    "a" * 63 + ".example.com",  # the longest DNS label
+    "1.2.3",  # not an IPv4 address: a name made of digits
+])
+def test_valid_external_names(value: str) -> None:
+    assert found(EXTERNAL.format(value=value)) == []
+
+
+@pytest.mark.parametrize(("value", "reason", "help"), [
+    ("db.example.com..", "has an empty label", "use a DNS name such as db.example.com"),
+    ("db..example.com", "has an empty label", "use a DNS name such as db.example.com"),
+    ("-db.example.com", "starts or ends with '-'", "use a DNS name such as db.example.com"),
+    ("DB.Example.com", "contains uppercase letters", "use externalName: db.example.com"),
+    ("db_primary.example.com", "contains '_'", "use externalName: db-primary.example.com"),
+    ("https://db.example.com:5432/app", "is a URL, not a host name", "use externalName: db.example.com"),
+    ("db.example.com:5432", "contains a port (':')", "use externalName: db.example.com"),
+    ("db.example.com/app", "contains a path ('/')", "use externalName: db.example.com"),
+    ("'2001:db8::1'", "is an IPv6 address, not a DNS name", "use a DNS name such as db.example.com"),
+    ("'db example.com'", "contains ' '", "use a DNS name such as db.example.com"),
+    ("x" * 254, "is 254 characters long (at most 253)", "use a DNS name such as db.example.com"),
+])
+def test_invalid_external_names(value: str, reason: str, help: str) -> None:
+    [d] = lint(EXTERNAL.format(value=value))
+    assert (d.rule, d.span.line, d.span.column) == ("external-name-invalid", 7, 17)
+    assert reason in d.message
+    assert "the API server rejects the Service" in d.message
+    assert d.help == help
+
+
+def test_a_64_character_label_is_accepted_by_the_api_but_never_resolves() -> None:
+    [d] = lint(EXTERNAL.format(value="a" * 64 + ".example.com"))
+    assert (d.rule, d.span.line, d.span.column) == ("external-name-invalid", 7, 17)
+    assert d.message.startswith("externalName has a label of 64 characters; DNS labels are at most 63")
+
+
+def test_bracketed_ipv6_literal_gets_no_nonsense_suggestion() -> None:
+    [d] = lint(EXTERNAL.format(value="'[2001:db8::1]'"))
+    assert (d.rule, d.span.line, d.span.column) == ("external-name-invalid", 7, 17)
+    assert "[2001:db8:" not in (d.help or "")
+
+
+@pytest.mark.parametrize("spec", [
+    "{type: ExternalName}",
+    "{type: ExternalName, externalName: ''}",
+    "{type: ExternalName, externalName: null}",
+    "{type: ExternalName, externalName: .}",
+])
+def test_missing_external_name(spec: str) -> None:
+    [d] = lint(f"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec: {spec}
+    """)
+    assert d.rule == "external-name-invalid"
+    assert d.message == "type ExternalName requires spec.externalName: the API server rejects the Service"
+
+
+def test_missing_external_name_points_at_spec() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          ports: [{port: 5432}]
+    """) == [("external-name-invalid", 5, 1)]
+
+
+def test_external_name_that_is_not_a_string() -> None:
+    [d] = lint(EXTERNAL.format(value="42"))
+    assert (d.rule, d.span.line, d.span.column) == ("external-name-invalid", 7, 17)
+    assert d.message == "externalName must be a DNS name string, not 42"
+
+
+@pytest.mark.parametrize("value", ["192.0.2.10", "192.0.2.10.", "10.0.0.1"])
+def test_ipv4_external_name_is_only_an_ip_address_finding(value: str) -> None:
+    [d] = lint(EXTERNAL.format(value=value))
+    assert (d.rule, d.span.line, d.span.column) == ("external-name-ip-address", 7, 17)
+    assert d.message.startswith(f"externalName '{value}' is an IP address")
+
+
+def test_external_name_of_other_service_types_is_ignored() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          externalName: 192.0.2.10
+          ports: [{port: 5432}]
+    """) == []
+
+
+# ================================================================================================
+# external-name-forbidden-field
+# ================================================================================================
+
+
+def test_cluster_ip_none_on_externalname() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com
+          clusterIP: None
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("external-name-forbidden-field", 8, 3)  # the key
+    assert d.message.startswith("clusterIP may not be set on an ExternalName Service")
+    assert d.help == "remove clusterIP"
+    assert text_at(text, d) == "clusterIP"
+
+
+
+def test_every_forbidden_field_is_reported() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com
+          clusterIP: 10.96.0.10
+          clusterIPs: [10.96.0.10]
+          ipFamilies: [IPv4]
+          ipFamilyPolicy: SingleStack
+    """
+    diagnostics = lint(text)
+    assert where(diagnostics) == [
+        ("external-name-forbidden-field", 8, 3),
+        ("external-name-forbidden-field", 9, 3),
+        ("external-name-forbidden-field", 10, 3),
+        ("external-name-forbidden-field", 11, 3),
+    ]
+    assert [text_at(text, d) for d in diagnostics] == ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"]
+
+
+@pytest.mark.parametrize("field", ['clusterIP: ""', "clusterIP:", "clusterIPs: []"])
+def test_empty_cluster_ip_is_not_reported(field: str) -> None:
+    assert found(f"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com
+          {field}
+    """) == []
+
+
+def test_cluster_ip_none_is_fine_on_clusterip_services() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          clusterIP: None
+          ipFamilyPolicy: SingleStack
+          ports: [{port: 5432}]
+    """) == []
+
+
+# ================================================================================================
+# external-name-ignored-field
+# ================================================================================================
+
+
+def test_selector_and_node_port_on_externalname_are_ignored() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com
+          selector:
+            app: db
+          ports:
+            - port: 5432
+              nodePort: 30432
+    """
+    diagnostics = lint(text)
+    assert where(diagnostics) == [
+        ("external-name-ignored-field", 8, 3),
+        ("external-name-ignored-field", 12, 17),
+    ]
+    assert diagnostics[0].message.startswith("selector is ignored on an ExternalName Service")
+    assert diagnostics[1].message.startswith("nodePort 30432 is ignored on an ExternalName Service")
+    assert [text_at(text, d) for d in diagnostics] == ["selector", "30432"]
+
+
+
+def test_ports_on_externalname_are_informational_and_fine() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com
+          selector: {}
+          ports:
+            - port: 5432
+              targetPort: 5432
+              nodePort: 0
+    """) == []
+
+
+# ================================================================================================
+# internal-error: a crashing check does not stop the run
+# ================================================================================================
+
+
+def test_a_crashing_check_becomes_one_internal_error_and_the_run_continues() -> None:
+    text = manifest("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - port: 80
+              nodePort: 30080
+    """)
+    loaded = load_source("manifest.yaml", text.encode(), 0, "default")
+    objects = list(loaded.objects)
+
+    def explode(obj: KubeObject, ctx: Context) -> Iterable[Finding]:
+        raise ValueError("boom")
+
+    checks = {**discover_checks(), "external-name-invalid": explode}
+    diagnostics = check_objects(objects, build_project(objects), Settings(), load_catalog(), checks)
+    assert sorted((d.rule, d.span.line, d.span.column) for d in diagnostics) == [
+        ("internal-error", 1, 1),  # at the object
+        ("node-port-not-allowed", 8, 17),  # the other rules still ran
+    ]
+    [error] = [d for d in diagnostics if d.rule == "internal-error"]
+    assert error.code == "SVC000"
+    assert error.message == "rule external-name-invalid failed on Service default/web: ValueError: boom"
+    assert error.help is not None and "bug in svclint" in error.help
