@@ -19,13 +19,10 @@ from svclint.yamlparse import ParseResult, YamlDocument, parse_stream
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
-# Template syntax in a structural place: a control action, or an unquoted value or list item.
-# `{{ $labels.x }}` inside quoted strings or block text (alert rules, dashboards) is data.
-_TEMPLATE = re.compile(
-    r"^[ \t]*\{\{-?\s*(?:(?:if|else|end|range|with|define|include|template|block)\b|/\*)"
-    r"|(?:^[ \t]*-|:)[ \t]+\{\{",
-    re.MULTILINE,
-)
+# Template syntax in a structural place: a line, key, value or list item that starts with it.
+# `{{ $labels.x }}` inside quoted strings (alert rules, dashboards) is data. Only consulted for
+# files that fail to parse, so valid manifests with template text in block scalars are checked.
+_TEMPLATE = re.compile(r"^[ \t]*\{\{|(?:^[ \t]*-|:)[ \t]+\{\{", re.MULTILINE)
 
 
 class InputError(Exception):

@@ -12,10 +12,12 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -382,7 +384,7 @@ def test_json_output_keeps_non_ascii_readable(workdir: Path) -> None:
 ], ids=["extra-top-level-key", "version", "negative-count", "missing-summary-key", "severity", "line-0",
         "column-string", "missing-help", "suppressed-null", "extra-object-key", "missing-namespace",
         "related-missing-column"])
-def test_the_schema_is_strict(workdir: Path, mutate) -> None:  # type: ignore[no-untyped-def]
+def test_the_schema_is_strict(workdir: Path, mutate: Callable[[dict[str, Any]], object]) -> None:
     write("svc.yaml", CLUSTER_IP_WITH_NODE_PORT)
     report = json.loads(svclint_cli("check", "--format", "json", "svc.yaml").stdout)
     validate(report)

@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,19 +48,19 @@ data:
 """
 
 
-def run(data: bytes | str, path: str = "manifest.yaml", **settings: object) -> LintResult:
-    """Lint one in-memory file (bytes as they would be on disk)."""
+def run(data: bytes | str, **settings: Any) -> LintResult:
+    """Lint one in-memory file, ``manifest.yaml`` (bytes as they would be on disk)."""
     if isinstance(data, str):
         data = data.encode()
-    return lint_sources([(path, data)], Settings(**settings))  # type: ignore[arg-type]
+    return lint_sources([("manifest.yaml", data)], Settings(**settings))
 
 
-def found(data: bytes | str, **settings: object) -> list[tuple[str, int, int]]:
+def found(data: bytes | str, **settings: Any) -> list[tuple[str, int, int]]:
     """``(rule, line, column)`` of every diagnostic, in output order."""
     return [(d.rule, d.span.line, d.span.column) for d in run(data, **settings).diagnostics]
 
 
-def only(data: bytes | str, **settings: object) -> Diagnostic:
+def only(data: bytes | str, **settings: Any) -> Diagnostic:
     diagnostics = run(data, **settings).diagnostics
     assert len(diagnostics) == 1, diagnostics
     return diagnostics[0]
@@ -252,8 +253,8 @@ spec:
 
 
 def test_non_ascii_in_utf16_and_json() -> None:
-    text = '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "wéb", ' \
-           '"annotations": {"note": "日本語"}}, "spec": {"ports": [{"nodePort": 30080}]}}\n'
+    text = ('{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "wéb", '
+            '"annotations": {"note": "日本語"}}, "spec": {"ports": [{"nodePort": 30080}]}}\n')
     assert probe_at(text.encode("utf-16"), text) == (1, 134)
 
 
@@ -330,15 +331,13 @@ def test_latin1_file_is_invalid_utf8() -> None:
     assert d.message == "invalid UTF-8 at byte offset 46: manifests must be UTF-8"
 
 
-@pytest.mark.xfail(reason="decode() takes the offset from data.decode('utf-8-sig'), which counts from "
-                          "after the BOM, then slices the raw data with it: offset and column are 3 short",
-                   strict=True)
 def test_invalid_utf8_after_a_bom_reports_the_real_offset() -> None:
+    # The offset counts the BOM (it is a byte of the file); the column does not.
     data = codecs.BOM_UTF8 + b"apiVersion: v1\nkind: Service\nmetadata:\n  name: w\xffb\n"
     d = only(data)
     assert data.index(b"\xff") == 51
-    assert d.message == "invalid UTF-8 at byte offset 51: manifests must be UTF-8"  # says 48
-    assert (d.span.line, d.span.column) == (4, 10)  # says (4, 7)
+    assert d.message == "invalid UTF-8 at byte offset 51: manifests must be UTF-8"
+    assert (d.span.line, d.span.column) == (4, 10)
 
 
 def test_binary_file_with_a_yaml_extension(tmp_path: Path) -> None:
@@ -408,6 +407,33 @@ def test_template_with_control_blocks() -> None:
     assert found(text) == [("unrendered-template", 1, 1)]
 
 
+@pytest.mark.parametrize("text, where", [
+    ("apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-web\n", (4, 9)),
+    ("{{/* a comment */}}\n" + PROBE, (1, 1)),
+    ("{{- with .Values.service }}\n" + PROBE + "{{- end }}\n", (1, 1)),
+    ("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: {{ .Values.port }}}]}\n",
+     (4, 23)),
+    ("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  externalIPs:\n  - {{ .Values.ip }}\n",
+     (6, 5)),
+], ids=["value", "comment", "with-block", "flow-value", "list-item"])
+def test_helm_idioms_are_one_unrendered_template(text: str, where: tuple[int, int]) -> None:
+    assert found(text) == [("unrendered-template", *where)]
+
+
+@pytest.mark.parametrize("text, where", [
+    (("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n"
+      "    {{- toYaml .Values.labels | nindent 4 }}\nspec:\n  ports: [{port: 80}]\n"), (6, 5)),
+    ('{{- $fullName := include "app.fullname" . -}}\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n',
+     (1, 1)),
+    ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  {{ .Values.spec }}\n", (6, 3)),
+    ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  {{ .Values.key }}: value\n", (6, 3)),
+    (("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n"
+      "{{ tpl .Values.annotations . | indent 4 }}\n"), (6, 1)),
+], ids=["toYaml-line", "assignment", "values-line", "templated-key", "tpl-line"])
+def test_helm_idioms_on_their_own_line_are_one_unrendered_template(text: str, where: tuple[int, int]) -> None:
+    assert found(text) == [("unrendered-template", *where)]
+
+
 def test_template_braces_inside_a_configmap_value_are_not_a_template() -> None:
     # Prometheus/Alertmanager rules are full of {{ $labels.x }} in quoted or block strings.
     text = """\
@@ -444,10 +470,8 @@ spec:
     assert probe_at(text) == (10, 17)
 
 
-@pytest.mark.xfail(reason="_template_issue fires on any {{ }} in the text once the file has a parse problem: "
-                          "a real syntax error in a file with a quoted {{ $labels.x }} becomes one info "
-                          "(exit 0) and the valid documents before it are dropped", strict=True)
 def test_quoted_template_braces_do_not_turn_a_syntax_error_into_an_info() -> None:
+    # An info would let the run pass (exit 0) and drop the valid documents before the error.
     text = """\
 apiVersion: v1
 kind: Service
@@ -469,9 +493,6 @@ metadata:
     assert found(text) == [(NOT_ALLOWED, 10, 17), ("yaml-syntax-error", 16, 10)]
 
 
-@pytest.mark.xfail(reason="same heuristic: a duplicate key is a parse problem too, so a quoted {{ }} "
-                          "anywhere turns the duplicate-key error into an unrendered-template info",
-                   strict=True)
 def test_quoted_template_braces_do_not_hide_a_duplicate_key() -> None:
     text = """\
 apiVersion: v1
@@ -506,17 +527,14 @@ def test_non_kubernetes_yaml_is_skipped(text: str) -> None:
     ("example.com/v1", "ServiceEntry"),
 ])
 def test_unknown_kinds_are_skipped(api_version: str, kind: str) -> None:
-    text = f"apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: x}}\n" \
-           "spec: {type: ClusterIP, ports: [{port: 80, nodePort: 30080}]}\n"
+    text = (f"apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: x}}\n"
+            "spec: {type: ClusterIP, ports: [{port: 80, nodePort: 30080}]}\n")
     result = run(text)
     assert (result.diagnostics, result.objects) == ((), 0)
 
 
-@pytest.mark.xfail(reason="_object accepts any apiVersion for a kind in ANALYSED_KINDS, so a custom "
-                          "resource named Service (Knative's serving.knative.dev/v1 Service) is checked "
-                          "as a core Service",
-                   strict=True)
 def test_a_custom_resource_called_service_is_not_a_core_service() -> None:
+    # Like Knative's serving.knative.dev/v1 Service: core Service validation does not apply.
     text = """\
 apiVersion: serving.example.com/v1
 kind: Service
@@ -529,7 +547,7 @@ spec:
       nodePort: 30080
 """
     result = run(text)
-    assert (result.diagnostics, result.objects) == ((), 0)  # reports node-port-not-allowed, 1 object
+    assert (result.diagnostics, result.objects) == ((), 0)
 
 
 SERVICE = "apiVersion: v1\nkind: Service\n"
@@ -569,7 +587,7 @@ def test_odd_shapes_give_no_traceback(text: str, expected: list[tuple[str, int, 
 # --- Namespaces ---------------------------------------------------------------------------------------
 
 
-def _namespaces(text: str, **settings: object) -> list[str | None]:
+def _namespaces(text: str, **settings: Any) -> list[str | None]:
     return [d.object.namespace if d.object else None for d in run(text, **settings).diagnostics]
 
 

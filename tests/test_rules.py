@@ -1412,8 +1412,8 @@ def test_node_ports_of_clusterip_and_externalname_services_are_not_claims() -> N
 
 
 @pytest.mark.xfail(
-    reason="healthCheckNodePort is allocated from the same node port allocator (issue API-server parity) "
-    "docstring says it is a claim), but node_port_uses ignores it: no collision, no range check",
+    reason="healthCheckNodePort comes from the same node port pool, but svclint does not count it yet "
+    "(planned in the API-server parity issue): no collision, no range check",
     strict=True,
 )
 def test_health_check_node_port_collides_with_a_node_port() -> None:
