@@ -89,6 +89,8 @@ def check(
         port_range = parse_port_range(node_port_range)
     except ValueError as error:
         raise _fail(f"--node-port-range: {error}") from None
+    if not default_namespace:
+        raise _fail("--default-namespace must not be empty")
     threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
     settings = Settings(node_port_range=port_range, default_namespace=default_namespace, fail_on=threshold)
     targets = paths or ["."]
@@ -97,6 +99,8 @@ def check(
         result = lint(targets, settings, stdin=stdin)
     except InputError as error:
         raise _fail(str(error)) from None
+    if result.files == 0:
+        typer.echo(f"svclint: warning: no .yaml, .yml or .json files in {' '.join(targets)}", err=True)
     render = FORMATTERS[output_format.value]
     if output is None:
         render(result, sys.stdout, output_format is OutputFormat.text and _use_color(sys.stdout))

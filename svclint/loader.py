@@ -19,6 +19,8 @@ from svclint.yamlparse import ParseResult, YamlDocument, parse_stream
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
+#: Directories a walk never enters: dependencies and caches, not manifests.
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
 # Template syntax in a structural place: a line, key, value or list item that starts with it.
 # `{{ $labels.x }}` inside quoted strings (alert rules, dashboards) is data. Only consulted for
 # files that fail to parse, so valid manifests with template text in block scalars are checked.
@@ -53,62 +55,70 @@ class Source:
 
     path: str
     real: str | None  # None for stdin
+    error: str | None = None  # why it cannot be read (a directory that cannot be listed)
 
 
 def discover(paths: Sequence[str]) -> list[Source]:
-    """Expand paths into sources: files as given, directories walked (sorted, no hidden dirs).
+    """Expand paths into sources: files as given, directories walked in sorted order.
 
-    Symlinked directories are followed once each, so a symlink loop cannot recurse forever.
-    A file reachable twice is read once. Raises InputError for a path that does not exist.
+    Walks skip hidden files and directories and SKIPPED_DIRS. Symlinked directories are
+    followed once each, so a symlink loop cannot recurse forever. A file reachable twice is
+    read once. A directory that cannot be listed becomes a source that fails to read.
+    Raises InputError for a path that does not exist.
     """
     sources: list[Source] = []
     seen: set[str] = set()
-
-    def add(display: str, real: str | None) -> None:
-        key = STDIN if real is None else os.path.realpath(real)
-        if key not in seen:
-            seen.add(key)
-            sources.append(Source(display, real))
-
     for given in paths:
         if given == STDIN:
-            add(STDIN, None)
+            found = [Source(STDIN, None)]
         elif os.path.isdir(given):
-            for display in _walk(given):
-                add(display, display)
+            found = list(_walk(given))
         elif os.path.lexists(given):
-            add(given, given)
+            found = [Source(given, given)]
         else:
             raise InputError(f"{given}: no such file or directory")
+        for source in found:
+            key = os.path.realpath(source.real) if source.real else source.path
+            if key not in seen:
+                seen.add(key)
+                sources.append(source)
     return sources
 
 
-def _walk(top: str) -> Iterator[str]:
+def _walk(top: str) -> Iterator[Source]:
     visited: set[str] = set()
-    for root, dirs, files in os.walk(top, followlinks=True):
+    failures: list[OSError] = []
+    for root, dirs, files in os.walk(top, followlinks=True, onerror=failures.append):
+        for error in failures:
+            yield Source(str(error.filename), None, error=f"cannot list directory: {error.strerror or error}")
+        failures.clear()
         real = os.path.realpath(root)
         if real in visited:
             dirs[:] = []
             continue
         visited.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(files):
             full = os.path.join(root, name)
             if top == ".":
                 full = os.path.normpath(full)  # "app/svc.yaml", not "./app/svc.yaml"
-            if name.lower().endswith(MANIFEST_SUFFIXES) and not os.path.isdir(full):
-                yield full
+            if name.lower().endswith(MANIFEST_SUFFIXES) and not name.startswith(".") and not os.path.isdir(full):
+                yield Source(full, full)
+    for error in failures:  # the top directory itself could not be listed
+        yield Source(str(error.filename), None, error=f"cannot list directory: {error.strerror or error}")
 
 
 def read_source(source: Source, stdin: bytes | None = None) -> bytes | str:
-    """The bytes of a source, or an error message when it cannot be read."""
+    """The bytes of a source, or a message saying why it cannot be read."""
+    if source.error is not None:
+        return source.error
     if source.real is None:
         return stdin if stdin is not None else b""
     try:
         with open(source.real, "rb") as handle:
             return handle.read()
     except OSError as error:
-        return error.strerror or str(error)
+        return f"cannot read file: {error.strerror or error}"
 
 
 def _point(line: int, column: int) -> Span:
@@ -141,7 +151,7 @@ def load_source(path: str, data: bytes | str, file_index: int, default_namespace
                 cache: dict[str, Any] | None = None) -> LoadedFile:
     """Parse one file's content into objects and load issues. Pure: no I/O."""
     if isinstance(data, str):  # read_source's error message
-        return LoadedFile(path, (), (LoadIssue("unreadable-file", f"cannot read file: {data}", path, _point(1, 1)),))
+        return LoadedFile(path, (), (LoadIssue("unreadable-file", data, path, _point(1, 1)),))
     text, failure = decode(data)
     if text is None:
         assert failure is not None

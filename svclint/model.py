@@ -263,8 +263,11 @@ def service_selector(service: KubeObject) -> dict[str, str] | None:
 
 
 def service_type(service: KubeObject) -> str:
+    """``spec.type`` with the API default; "" for a malformed value, which no type rule matches."""
     value = service.spec.get("type")
-    return value if isinstance(value, str) and value else "ClusterIP"
+    if value is None or value == "":
+        return "ClusterIP"
+    return value if isinstance(value, str) else ""
 
 
 @dataclass(frozen=True, slots=True)

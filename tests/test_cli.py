@@ -635,3 +635,16 @@ def test_json_and_output_files_are_never_coloured(workdir: Path, tty_env: dict[s
 def test_utf8_bom_file_through_the_cli(workdir: Path) -> None:
     write("svc.yaml", codecs.BOM_UTF8 + CLUSTER_IP_WITH_NODE_PORT.encode())
     assert svclint_cli("check", "svc.yaml").stdout.splitlines()[0] == f"svc.yaml:9:17: {NOT_ALLOWED_LINE}"
+
+
+def test_a_directory_without_manifests_warns_on_stderr(tmp_path: Path) -> None:
+    result = svclint_cli("check", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stderr == f"svclint: warning: no .yaml, .yml or .json files in {tmp_path}\n"
+    assert result.stdout == "0 errors, 0 warnings, 0 infos in 0 files, 0 objects\n"
+
+
+def test_an_empty_default_namespace_is_a_usage_error(tmp_path: Path) -> None:
+    result = svclint_cli("check", "--default-namespace", "", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr == "svclint: error: --default-namespace must not be empty\n"

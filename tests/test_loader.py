@@ -566,8 +566,8 @@ DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\n"
     (SERVICE + "spec: {ports: [42, null, [1], {nodePort: x}]}\n", []),
     (SERVICE + "spec: {selector: [app]}\n", []),
     (SERVICE + "spec: {selector: {app: [web]}}\n", []),
-    # A type that is not a string counts as the default, ClusterIP.
-    (SERVICE + "spec: {type: [NodePort], ports: [{nodePort: 30080}]}\n", [(NOT_ALLOWED, 3, 45)]),
+    # A type that is not a string is no type at all: no type-specific rule guesses one.
+    (SERVICE + "spec: {type: [NodePort], ports: [{nodePort: 30080}]}\n", []),
     # A list value is pointed at through its key (3:28 is "externalName").
     (SERVICE + "spec: {type: ExternalName, externalName: [a]}\n", [("external-name-invalid", 3, 28)]),
     ("apiVersion: v1\nkind: 42\nmetadata: {name: x}\n", []),
@@ -879,7 +879,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def test_read_errors_become_unreadable_file() -> None:
     # The same path without the file system: a str in place of bytes is a read error message.
-    result = lint_sources([("secret.yaml", "Permission denied")])
+    result = lint_sources([("secret.yaml", "cannot read file: Permission denied")])
     (d,) = result.diagnostics
     assert (d.code, d.rule, d.severity, d.path, d.span.line, d.span.column, d.message) == (
         "SVC004", "unreadable-file", Severity.ERROR, "secret.yaml", 1, 1,
@@ -899,3 +899,15 @@ def test_files_are_read_as_bytes_so_encodings_match_in_memory_sources(tmp_path: 
     path.write_bytes(codecs.BOM_UTF8 + PROBE.replace("\n", "\r\n").encode())
     result = lint([str(path)])
     assert [(d.rule, d.span.line, d.span.column) for d in result.diagnostics] == [(NOT_ALLOWED, 9, 17)]
+
+
+def test_walks_skip_hidden_files_and_dependency_directories(tmp_path: Path) -> None:
+    for name in ("svc.yaml", ".hidden.yaml", "node_modules/pkg/svc.yaml", "venv/svc.yaml", "app/svc.yaml"):
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(PROBE)
+    assert [s.path for s in discover([str(tmp_path)])] == [
+        str(tmp_path / "svc.yaml"),
+        str(tmp_path / "app" / "svc.yaml"),
+    ]
+
