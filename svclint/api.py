@@ -10,7 +10,7 @@ from svclint.checks import discover_checks
 from svclint.diagnostics import Diagnostic, Severity
 from svclint.engine import INTERNAL_ERROR, check_objects, load_diagnostics
 from svclint.loader import LoadedFile, discover, load_source, read_source
-from svclint.model import build_project
+from svclint.project import build_project
 from svclint.settings import Settings
 
 

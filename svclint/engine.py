@@ -9,8 +9,9 @@ from svclint.catalog import Catalog, RuleMeta
 from svclint.checks import CheckFn, Context
 from svclint.diagnostics import Diagnostic, Finding, JsonPath, Related, Span
 from svclint.loader import LoadIssue
-from svclint.model import KubeObject, Project
+from svclint.model import KubeObject
 from svclint.positions import resolve_span
+from svclint.project import Project
 from svclint.settings import Settings
 
 INTERNAL_ERROR = "internal-error"

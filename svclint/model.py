@@ -1,12 +1,10 @@
-"""Kubernetes objects as svclint sees them, and the cross-object indexes built once per run."""
+"""Kubernetes objects as svclint sees them: the object, its pod-template view, Service fields."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Any
 
 from svclint.diagnostics import JsonPath, ObjectRef
@@ -41,6 +39,7 @@ KIND_GROUPS: dict[str, frozenset[str]] = {
 def is_analysed(kind: str, api_version: str) -> bool:
     """A built-in Service or workload (a Knative ``serving.knative.dev`` Service is not)."""
     return api_version.rpartition("/")[0] in KIND_GROUPS.get(kind, ())
+
 
 _ANY = re.compile(r".*", re.DOTALL)
 _DIGITS = re.compile(r"[0-9]+")
@@ -246,16 +245,6 @@ def embedded_templates(obj: KubeObject, max_depth: int = 12) -> list[PodTemplate
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class NodePortUse:
-    """One claim on a node port: a ``spec.ports[i].nodePort``."""
-
-    service: KubeObject
-    number: int
-    at: JsonPath
-    port: Any  # the Service port's ``port`` value: entries of one port may share a nodePort
-
-
 def service_selector(service: KubeObject) -> dict[str, str] | None:
     """The Service's selector as a label map, or None when it has none (or an empty one)."""
     selector = service.spec.get("selector")
@@ -268,147 +257,3 @@ def service_type(service: KubeObject) -> str:
     if value is None or value == "":
         return "ClusterIP"
     return value if isinstance(value, str) else ""
-
-
-@dataclass(frozen=True, slots=True)
-class LabelIndex:
-    """Pod templates by label, so selector lookups never scan every workload."""
-
-    by_label: Mapping[tuple[str, str], tuple[PodTemplate, ...]]
-    by_runtime_key: Mapping[str, tuple[PodTemplate, ...]]
-    by_namespace_key: Mapping[tuple[str, str], tuple[PodTemplate, ...]]
-
-    @classmethod
-    def build(cls, templates: list[PodTemplate]) -> LabelIndex:
-        by_label: dict[tuple[str, str], list[PodTemplate]] = defaultdict(list)
-        by_runtime_key: dict[str, list[PodTemplate]] = defaultdict(list)
-        by_namespace_key: dict[tuple[str, str], list[PodTemplate]] = defaultdict(list)
-        for template in templates:
-            namespace = template.owner.namespace
-            for key, value in template.labels.items():
-                by_label[(key, value)].append(template)
-                by_namespace_key[(namespace, key)].append(template)
-            for runtime in template.runtime_labels:
-                by_runtime_key[runtime.key].append(template)
-                by_namespace_key[(namespace, runtime.key)].append(template)
-        return cls(_freeze(by_label), _freeze(by_runtime_key), _freeze(by_namespace_key))
-
-    def select(self, selector: Mapping[str, str], namespace: str | None) -> list[PodTemplate]:
-        """Pod templates a Service selector matches, in one namespace or (None) in any."""
-        best: list[PodTemplate] | None = None
-        for key, value in selector.items():
-            candidates = [
-                *self.by_label.get((key, value), ()),
-                *self.by_runtime_key.get(key, ()),
-                *self.by_runtime_key.get(operator_key(key) or "", ()),
-            ]
-            if best is None or len(candidates) < len(best):
-                best = candidates
-        seen: set[int] = set()
-        result = []
-        for template in best or ():
-            if id(template) in seen or (namespace is not None and template.owner.namespace != namespace):
-                continue
-            seen.add(id(template))
-            if template.matches(selector):
-                result.append(template)
-        return result
-
-    def near_misses(self, selector: Mapping[str, str], namespace: str) -> list[tuple[PodTemplate, list[str]]]:
-        """Templates in ``namespace`` sharing a selector key, best first, with the keys that differ."""
-        candidates: dict[int, PodTemplate] = {}
-        for key in selector:
-            for template in self.by_namespace_key.get((namespace, key), ()):
-                candidates.setdefault(id(template), template)
-        scored = []
-        for template in candidates.values():
-            differing = [k for k, v in selector.items() if not template.label_matches(k, v)]
-            # Fewest differing labels first, then the closest spelling (app=payment ~ payments).
-            likeness = sum(_likeness(selector[k], template.labels.get(k)) for k in differing)
-            scored.append(((len(differing), -likeness, template.owner.order), template, differing))
-        scored.sort(key=lambda item: item[0])
-        return [(template, differing) for _, template, differing in scored]
-
-
-def _likeness(wanted: str, actual: str | None) -> float:
-    return 0.0 if actual is None else SequenceMatcher(None, wanted, actual).ratio()
-
-
-def _freeze(index: dict[Any, list[PodTemplate]]) -> dict[Any, tuple[PodTemplate, ...]]:
-    return {key: tuple(values) for key, values in index.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """Everything the run loaded, with indexes built once so every rule is linear."""
-
-    objects: tuple[KubeObject, ...]
-    labels: LabelIndex
-    node_ports: Mapping[int, tuple[NodePortUse, ...]]
-    backends: Mapping[int, tuple[PodTemplate, ...]]  # id(Service) -> nearest templates it selects
-
-    def backends_of(self, service: KubeObject) -> tuple[PodTemplate, ...]:
-        """Templates a Service sends traffic to (same namespace), computed once per Service."""
-        return self.backends.get(id(service), ())
-
-
-def build_project(objects: list[KubeObject]) -> Project:
-    """Index the run's objects: pod templates by label, node ports by number, Service backends."""
-    templates: list[PodTemplate] = []
-    for obj in objects:
-        if obj.custom:
-            templates.extend(embedded_templates(obj))
-        else:
-            template = pod_template(obj)
-            if template is not None:
-                templates.append(template)
-    labels = LabelIndex.build(templates)
-    services = [obj for obj in objects if obj.kind == "Service" and not obj.custom]
-    node_ports: dict[int, list[NodePortUse]] = defaultdict(list)
-    backends: dict[int, tuple[PodTemplate, ...]] = {}
-    for service in services:
-        for use in node_port_uses(service):
-            node_ports[use.number].append(use)
-        selector = service_selector(service)
-        if selector is not None and service_type(service) != "ExternalName":
-            backends[id(service)] = nearest(service, labels.select(selector, service.namespace))
-    return Project(tuple(objects), labels, {k: tuple(v) for k, v in node_ports.items()}, backends)
-
-
-def _directories(path: str) -> list[str]:
-    return path.replace("\\", "/").split("/")[:-1]
-
-
-def nearest(service: KubeObject, templates: list[PodTemplate]) -> tuple[PodTemplate, ...]:
-    """The selected templates that live closest to the Service in the file tree.
-
-    A repository often holds several independent apps or examples that reuse labels like
-    ``app: frontend``, even several in one directory of examples; a Service is deployed with
-    the workloads next to it. So templates in the Service's own file win, then those sharing
-    the longest directory prefix with it.
-    """
-    if len(templates) <= 1:
-        return tuple(templates)
-    here = _directories(service.path)
-
-    def closeness(template: PodTemplate) -> tuple[bool, int]:
-        shared = 0
-        for a, b in zip(here, _directories(template.owner.path)):
-            if a != b:
-                break
-            shared += 1
-        return (template.owner.path == service.path, shared)
-
-    scores = [closeness(t) for t in templates]
-    best = max(scores)
-    return tuple(t for t, score in zip(templates, scores) if score == best)
-
-
-def node_port_uses(service: KubeObject) -> Iterator[NodePortUse]:
-    """Explicit, well-typed node port claims of a NodePort or LoadBalancer Service."""
-    if service_type(service) not in ("NodePort", "LoadBalancer"):
-        return
-    for i, port in enumerate(sequence(service.spec.get("ports"))):
-        number = mapping(port).get("nodePort")
-        if type(number) is int and number != 0:
-            yield NodePortUse(service, number, ("spec", "ports", i, "nodePort"), mapping(port).get("port"))

@@ -16,7 +16,8 @@ from svclint.checks import Context, discover_checks
 from svclint.diagnostics import Finding
 from svclint.engine import check_objects
 from svclint.loader import load_source
-from svclint.model import KubeObject, build_project
+from svclint.model import KubeObject
+from svclint.project import build_project
 from svclint.settings import Settings
 
 # ================================================================================================

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from svclint.diagnostics import Finding
-from svclint.model import KubeObject, Project
+from svclint.model import KubeObject
+from svclint.project import Project
 from svclint.settings import Settings
 
 

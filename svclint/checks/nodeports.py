@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
-from svclint.model import KubeObject, NodePortUse, mapping, node_port_uses, sequence, service_type
+from svclint.model import KubeObject, mapping, sequence, service_type
+from svclint.project import NodePortUse, node_port_uses
 
 
 @check("node-port-out-of-range")
