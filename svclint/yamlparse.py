@@ -1,24 +1,36 @@
 """YAML text to plain Python containers plus a side table of positions.
 
-ruamel.yaml.clib's C composer builds the node graph; this module walks it once into plain
-``dict``/``list``/scalars (what rules and schema validators want) and records, for every
-container, where each key and value starts and ends. Positions are 0-based ints here;
+The parser's events (libyaml through ruamel.yaml.clib) are turned straight into plain
+``dict``/``list``/scalars (what rules and schema validators want), recording for every
+container where each key and value starts and ends. No node graph is built and nothing
+recurses, so nesting depth is bounded by memory only. Positions are 0-based ints here;
 ``positions.py`` is the only place that turns them into 1-based spans.
 
 Scalars are resolved with the YAML 1.2 core schema. Explicit tags other than the core ones
 (``!!python/object``, ``!Ref``, ...) are never constructed: their text is kept as a string.
+Aliases share the anchored value instead of copying it, so an alias bomb costs nothing.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from _ruamel_yaml import CParser  # type: ignore[import-not-found]  # ruamel.yaml.clib
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 #: (line, column, end_line, end_column), all 0-based.
 Region = tuple[int, int, int, int]
@@ -28,28 +40,14 @@ SequencePositions = list[Region]
 #: id(container) -> its positions. Containers stay alive inside the document they belong to.
 PositionTable = dict[int, "MappingPositions | SequencePositions"]
 
-_PLAIN = "?"  # marker tags our resolver hands to the C composer
-_QUOTED = "!"
 _CORE = "tag:yaml.org,2002:"
+_MERGE = "<<"
 
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-
-
-class _Parser(CParser):  # type: ignore[misc]
-    """The C composer asks its host for tags; we only mark plain vs quoted scalars."""
-
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        return _PLAIN if kind is ScalarNode and implicit[0] else _QUOTED
-
-    def descend_resolver(self, *_: object) -> None:
-        return None
-
-    def ascend_resolver(self, *_: object) -> None:
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +75,6 @@ class ParseResult:
     documents: tuple[YamlDocument, ...]
     problems: tuple[YamlProblem, ...]
     has_complex_keys: bool
-
-
-def _region(node: Node) -> Region:
-    start, end = node.start_mark, node.end_mark
-    return (start.line, start.column, end.line, end.column)
 
 
 def _number(text: str) -> int | float | None:
@@ -121,106 +114,167 @@ def _resolve_tagged(tag: str, text: str) -> Any:
     return text
 
 
-class _Builder:
-    """Walks one document's node graph iteratively (no recursion limit) into plain data."""
+def _region(event: Event) -> Region:
+    start, end = event.start_mark, event.end_mark
+    return (start.line, start.column, end.line, end.column)
 
-    def __init__(self, cache: dict[str, Any]) -> None:
+
+_NO_KEY = object()  # a mapping frame waiting for its next key
+_SKIP = object()  # the key was unusable (a mapping or list): drop its value
+
+# Where a value went, so a container's full region can be recorded when it ends.
+_ROOT, _ITEM, _VALUE, _DROPPED = range(4)
+Slot = tuple[int, Any]
+
+
+@dataclass(slots=True)
+class _Frame:
+    """An open mapping or sequence and where its pieces are."""
+
+    container: dict[str, Any] | list[Any]
+    positions: MappingPositions | SequencePositions
+    start: tuple[int, int]
+    slot: Slot  # where the container itself went in its parent
+    anchor: str | None
+    key: Any = _NO_KEY  # mappings: the key whose value comes next
+    key_region: Region = (0, 0, 0, 0)
+    key_is_merge: bool = False
+    merges: list[tuple[Any, Region]] = field(default_factory=list)  # `<<` values and key regions
+
+
+class _DocumentBuilder:
+    """Feeds one document's events into plain containers and a position table."""
+
+    def __init__(self, cache: dict[str, Any], problems: list[YamlProblem]) -> None:
         self.cache = cache
+        self.problems = problems
         self.positions: PositionTable = {}
-        self.problems: list[YamlProblem] = []
-        self.memo: dict[int, Any] = {}  # node id -> container: aliases share, never expand
-        self.pending_merges: dict[int, list[tuple[Any, Node]]] = {}
+        self.anchors: dict[str, tuple[Any, Region]] = {}
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.root_region: Region | None = None
         self.complex_keys = False
 
-    def scalar(self, node: ScalarNode) -> Any:
-        tag = node.tag
-        if tag.__class__ is not str:  # the pure-Python composer hands out Tag objects
-            tag = str(tag)
-        if tag == _PLAIN:
-            text = node.value
+    def scalar(self, event: ScalarEvent) -> Any:
+        tag, text = event.tag, event.value
+        if tag is None or tag == "!":
+            if not event.implicit[0]:  # quoted, or explicitly non-specific
+                return text
             try:
                 return self.cache[text]
             except KeyError:
                 value = self.cache[text] = resolve_plain(text)
                 return value
-        if tag == _QUOTED:
-            return node.value
-        return _resolve_tagged(tag, node.value)
+        return _resolve_tagged(str(tag), text)
 
-    def value(self, node: Node, work: list[tuple[Node, Any]]) -> Any:
-        if isinstance(node, ScalarNode):
-            return self.scalar(node)
-        key = id(node)
-        if key in self.memo:
-            return self.memo[key]
-        container: Any = {} if isinstance(node, MappingNode) else []
-        self.memo[key] = container
-        work.append((node, container))
-        return container
+    def feed(self, event: Event) -> None:
+        if isinstance(event, ScalarEvent):
+            region = _region(event)
+            value = self.scalar(event)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = (value, region)
+            self.add(value, region, plain_text=event.value if event.implicit[0] and event.tag is None else None)
+        elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+            mapping = isinstance(event, MappingStartEvent)
+            container: dict[str, Any] | list[Any] = {} if mapping else []
+            positions: MappingPositions | SequencePositions = {} if mapping else []
+            self.positions[id(container)] = positions
+            start = (event.start_mark.line, event.start_mark.column)
+            if event.anchor is not None:  # already, so an alias inside it is seen as recursive
+                self.anchors[event.anchor] = (container, (*start, *start))
+            slot = self.add(container, (*start, *start), plain_text=None)
+            self.stack.append(_Frame(container, positions, start, slot, event.anchor))
+        elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            frame = self.stack.pop()
+            if frame.merges:
+                self.merge(frame)
+            self.close(frame, (*frame.start, event.end_mark.line, event.end_mark.column))
+        elif isinstance(event, AliasEvent):
+            self.alias(event)
 
-    def build(self, root: Node) -> Any:
-        work: list[tuple[Node, Any]] = []
-        result = self.value(root, work)
-        while work:
-            node, container = work.pop()
-            if isinstance(node, MappingNode):
-                self.fill_mapping(node, container, work)
-            else:
-                self.positions[id(container)] = [_region(item) for item in node.value]
-                container.extend(self.value(item, work) for item in node.value)
-        for target in list(self.pending_merges):
-            self.apply_merges(target, set())
-        return result
+    def alias(self, event: AliasEvent) -> None:
+        anchored = self.anchors.get(event.anchor)
+        problem = None
+        if anchored is None:
+            problem = f"found undefined alias {event.anchor!r}"
+        elif any(frame.container is anchored[0] for frame in self.stack):
+            problem = f"alias *{event.anchor} refers to a mapping or list that contains it"
+        if problem is not None:
+            self.problems.append(YamlProblem("syntax", problem, event.start_mark.line, event.start_mark.column))
+            anchored = (None, _region(event))
+        assert anchored is not None
+        self.add(*anchored, plain_text=None)
 
-    def fill_mapping(self, node: MappingNode, mapping: dict[str, Any], work: list[tuple[Node, Any]]) -> None:
-        positions: MappingPositions = {}
-        self.positions[id(mapping)] = positions
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+    def add(self, value: Any, region: Region, plain_text: str | None) -> Slot:
+        """Put a new value where the parser is: a document root, a list item, a key or a value."""
+        if not self.stack:
+            self.root, self.root_region = value, region
+            return (_ROOT, None)
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            frame.container.append(value)
+            frame.positions.append(region)  # type: ignore[union-attr]
+            return (_ITEM, len(frame.container) - 1)
+        if frame.key is _NO_KEY:
+            if isinstance(value, (dict, list)):
                 self.complex_keys = True
-                self.problems.append(
-                    YamlProblem("syntax", "a mapping key must be a plain value, not a mapping or list",
-                                key_node.start_mark.line, key_node.start_mark.column)
-                )
-                continue
-            key = key_node.value
-            if key == "<<" and key_node.tag == _PLAIN:
-                self.pending_merges.setdefault(id(mapping), []).append((mapping, value_node))
-                self.value(value_node, work)
-                continue
-            if key in positions:
-                # Reported; the later value wins, as in kubectl without strict validation.
-                first = positions[key][0]
-                self.problems.append(
-                    YamlProblem("duplicate-key",
-                                f"duplicate key {key!r} (first defined on line {first[0] + 1}); "
-                                "kubectl's strict field validation rejects the document: keep one",
-                                key_node.start_mark.line, key_node.start_mark.column)
-                )
-            positions[key] = (_region(key_node), _region(value_node))
-            mapping[key] = self.value(value_node, work)
+                self.problems.append(YamlProblem(
+                    "syntax", "a mapping key must be a plain value, not a mapping or list", region[0], region[1]))
+                frame.key = _SKIP
+            else:
+                frame.key = value if isinstance(value, str) and plain_text is None else plain_text or str(value)
+                frame.key_region, frame.key_is_merge = region, plain_text == _MERGE
+            return (_DROPPED, None)
+        key, frame.key = frame.key, _NO_KEY
+        if key is _SKIP:
+            return (_DROPPED, None)
+        if frame.key_is_merge:
+            frame.merges.append((value, frame.key_region))
+            return (_DROPPED, None)
+        positions = frame.positions
+        assert isinstance(positions, dict)
+        if key in positions:
+            # Reported; the later value wins, as in kubectl without strict validation.
+            self.problems.append(YamlProblem(
+                "duplicate-key",
+                f"duplicate key {key!r} (first defined on line {positions[key][0][0] + 1}); "
+                "kubectl's strict field validation rejects the document: keep one",
+                frame.key_region[0], frame.key_region[1]))
+        positions[key] = (frame.key_region, region)
+        frame.container[key] = value
+        return (_VALUE, key)
 
-    def apply_merges(self, target: int, active: set[int]) -> None:
-        """Apply ``<<`` merge keys: explicit keys win, earlier merge sources win over later."""
-        entries = self.pending_merges.pop(target, None)
-        if entries is None or target in active:
+    def close(self, frame: _Frame, region: Region) -> None:
+        """A container ended: record its full region where it was put (and for its anchor)."""
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (frame.container, region)
+        where, ref = frame.slot
+        if where == _ROOT:
+            self.root_region = region
             return
-        active.add(target)
-        for mapping, value_node in entries:
-            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
-            positions = self.positions[id(mapping)]
+        parent = self.stack[-1]
+        if where == _ITEM:
+            items = parent.positions
+            assert isinstance(items, list)
+            items[ref] = region
+        elif where == _VALUE:
+            positions = parent.positions
             assert isinstance(positions, dict)
-            for source_node in sources:
-                source = self.memo.get(id(source_node))
-                if not isinstance(source, dict):
+            positions[ref] = (positions[ref][0], region)
+
+    def merge(self, frame: _Frame) -> None:
+        """``<<`` merge keys: explicit keys win, earlier merge sources win over later ones."""
+        mapping, positions = frame.container, frame.positions
+        assert isinstance(mapping, dict) and isinstance(positions, dict)
+        for value, key_region in frame.merges:
+            if value is None:
+                continue  # an alias that was already reported
+            for source in value if isinstance(value, list) else [value]:
+                source_positions = self.positions.get(id(source))
+                if not isinstance(source, dict) or not isinstance(source_positions, dict):
                     self.problems.append(
-                        YamlProblem("syntax", "a merge key '<<' must refer to a mapping",
-                                    source_node.start_mark.line, source_node.start_mark.column)
-                    )
+                        YamlProblem("syntax", "a merge key '<<' must refer to a mapping", *key_region[:2]))
                     continue
-                self.apply_merges(id(source), active)
-                source_positions = self.positions[id(source)]
-                assert isinstance(source_positions, dict)
                 for key, item in source.items():
                     if key not in mapping:
                         mapping[key] = item
@@ -246,47 +300,57 @@ def parse_stream(text: str, cache: dict[str, Any] | None = None) -> ParseResult:
     again with ruamel.yaml's pure-Python parser, whose verdict then stands.
     """
     cache = {} if cache is None else cache
-    result = _parse(_Parser(text), cache)
-    if result.problems and any(p.kind == "syntax" for p in result.problems):
-        result = _parse(_pure_composer(text), cache)
+    result = _build(_c_events(text), cache)
+    if any(p.kind == "syntax" for p in result.problems):
+        result = _build(_pure_events(text), cache)
     return result
 
 
-def _parse(nodes: Iterator[Node] | _Parser, cache: dict[str, Any]) -> ParseResult:
+def _build(events: Iterable[Event], cache: dict[str, Any]) -> ParseResult:
     documents: list[YamlDocument] = []
     problems: list[YamlProblem] = []
     complex_keys = False
+    builder: _DocumentBuilder | None = None
     try:
-        for index, root in enumerate(_nodes(nodes) if isinstance(nodes, _Parser) else nodes):
-            builder = _Builder(cache)
-            value = builder.build(root)
-            documents.append(YamlDocument(index, value, builder.positions, _region(root)))
-            problems.extend(builder.problems)
-            complex_keys = complex_keys or builder.complex_keys
+        for event in events:
+            if isinstance(event, DocumentStartEvent):
+                builder = _DocumentBuilder(cache, problems)
+            elif isinstance(event, DocumentEndEvent) and builder is not None:
+                region = builder.root_region or _region(event)
+                documents.append(YamlDocument(len(documents), builder.root, builder.positions, region))
+                complex_keys = complex_keys or builder.complex_keys
+                builder = None
+            elif builder is not None:
+                builder.feed(event)
     except YAMLError as error:
         problems.append(_problem_from_error(error))
-    except RecursionError:
-        problems.append(YamlProblem("syntax", "document is nested too deeply to analyse", 0, 0))
     return ParseResult(tuple(documents), tuple(problems), complex_keys)
 
 
-def _nodes(parser: _Parser) -> Iterator[Node]:
-    while parser.check_node():
-        yield parser.get_node()
+class _Parser(CParser):  # type: ignore[misc]
+    """libyaml's event parser; the resolver hooks are only used by its composer, never here."""
+
+    def resolve(self, *_: object) -> None:
+        return None
+
+    def descend_resolver(self, *_: object) -> None:
+        return None
+
+    def ascend_resolver(self, *_: object) -> None:
+        return None
 
 
-def _pure_composer(text: str) -> Iterator[Node]:
-    """ruamel.yaml's pure-Python composer with the same plain/quoted marker tags (imported lazily)."""
+def _c_events(text: str) -> Iterator[Event]:
+    parser = _Parser(text)
+    while True:
+        event = parser.get_event()
+        yield event
+        if event.__class__.__name__ == "StreamEndEvent":
+            return
+
+
+def _pure_events(text: str) -> Iterator[Event]:
+    """ruamel.yaml's pure-Python parser (imported only when needed)."""
     from ruamel.yaml import YAML
-    from ruamel.yaml.resolver import VersionedResolver
-    from ruamel.yaml.tag import Tag
 
-    plain, quoted = Tag(suffix=_PLAIN), Tag(suffix=_QUOTED)
-
-    class PureResolver(VersionedResolver):
-        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> Tag:
-            return plain if kind is ScalarNode and implicit[0] else quoted
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.Resolver = PureResolver
-    return iter(yaml.compose_all(text))
+    return iter(YAML(typ="safe", pure=True).parse(text))

@@ -715,11 +715,14 @@ def test_merge_of_a_list_is_an_error() -> None:
     text = "apiVersion: v1\nkind: Service\nx: &x [1]\nspec:\n  <<: *x\n"
     d = only(text)
     assert (d.rule, d.span.line, d.span.column, d.message) == (
-        "yaml-syntax-error", 3, 8, "a merge key '<<' must refer to a mapping")
+        "yaml-syntax-error", 5, 3, "a merge key '<<' must refer to a mapping")
 
 
-def test_recursive_aliases_do_not_hang() -> None:
-    assert found("a: &a [*a]\nb: &b\n  c: 1\n  <<: *b\n") == []
+def test_recursive_aliases_are_errors_and_do_not_hang() -> None:
+    # kubectl (go-yaml) rejects them too: "anchor 'a' value contains itself".
+    assert found("a: &a [*a]\nb: &b\n  c: 1\n  <<: *b\n") == [
+        ("yaml-syntax-error", 1, 8), ("yaml-syntax-error", 4, 7),
+    ]
 
 
 def test_alias_bombs_are_not_expanded() -> None:
