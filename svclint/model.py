@@ -118,7 +118,7 @@ class RuntimeLabel:
 
     key: str
     values: re.Pattern[str]
-
+    example: str = "<any>"  # what a value looks like, for messages
 
 @dataclass(frozen=True, slots=True, eq=False)
 class PodTemplate:
@@ -136,6 +136,13 @@ class PodTemplate:
             return True
         domain = operator_key(key)
         return any(r.key in (key, domain) and r.values.fullmatch(value) for r in self.runtime_labels)
+
+    def label_value(self, key: str) -> str | None:
+        """The value pods of this template carry for ``key``: the template's, or a controller's."""
+        if key in self.labels:
+            return self.labels[key]
+        domain = operator_key(key)
+        return next((r.example for r in self.runtime_labels if r.key in (key, domain)), None)
 
     def matches(self, selector: Mapping[str, str]) -> bool:
         """Service selector semantics: every pair present on the pod (AND); extra labels are fine."""
@@ -166,18 +173,22 @@ def _runtime_labels(obj: KubeObject) -> tuple[RuntimeLabel, ...]:
         # Job pods are labelled with their Job's name; a CronJob's Jobs are "<name>-<schedule time>".
         generated = not isinstance(get(obj.data, "metadata", "name"), str)  # generateName
         job = re.compile(rf"{name}-[0-9]+" if obj.kind == "CronJob" else name + (".*" if generated else ""))
-        labels = [RuntimeLabel(k, job) for k in ("job-name", "batch.kubernetes.io/job-name")]
+        example = obj.name if obj.kind == "Job" and not generated else f"{obj.name}-<suffix>"
+        labels = [RuntimeLabel(k, job, example) for k in ("job-name", "batch.kubernetes.io/job-name")]
         labels += [RuntimeLabel(k, _ANY) for k in any_value]
-        labels.append(RuntimeLabel("batch.kubernetes.io/job-completion-index", _DIGITS))
+        labels.append(RuntimeLabel("batch.kubernetes.io/job-completion-index", _DIGITS, "<index>"))
         return tuple(labels)
     if obj.kind == "StatefulSet":
         return (
-            RuntimeLabel("statefulset.kubernetes.io/pod-name", re.compile(rf"{name}-[0-9]+")),
-            RuntimeLabel("apps.kubernetes.io/pod-index", _DIGITS),
+            RuntimeLabel("statefulset.kubernetes.io/pod-name", re.compile(rf"{name}-[0-9]+"), f"{obj.name}-<ordinal>"),
+            RuntimeLabel("apps.kubernetes.io/pod-index", _DIGITS, "<ordinal>"),
             RuntimeLabel("controller-revision-hash", _ANY),
         )
     if obj.kind == "DaemonSet":
-        return (RuntimeLabel("controller-revision-hash", _ANY), RuntimeLabel("pod-template-generation", _DIGITS))
+        return (
+            RuntimeLabel("controller-revision-hash", _ANY),
+            RuntimeLabel("pod-template-generation", _DIGITS, "<generation>"),
+        )
     if obj.kind in ("Deployment", "ReplicaSet"):
         return (RuntimeLabel("pod-template-hash", _ANY),)
     return ()

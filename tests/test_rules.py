@@ -1763,3 +1763,25 @@ def test_a_crashing_check_becomes_one_internal_error_and_the_run_continues() -> 
     assert error.code == "SVC000"
     assert error.message == "rule external-name-invalid failed on Service default/web: ValueError: boom"
     assert error.help is not None and "bug in svclint" in error.help
+
+
+def test_near_miss_uses_the_labels_a_controller_gives_the_pods() -> None:
+    (d,) = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: migrate}
+        spec:
+          selector: {job-name: migrate-v2}
+          ports: [{port: 80}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: migrate}
+        spec:
+          template:
+            metadata: {labels: {app: migrate}}
+            spec: {restartPolicy: Never, containers: [{name: migrate, image: migrate}]}
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 5, 24)
+    assert "the nearest, Job default/migrate, gives its pods job-name=migrate (not migrate-v2)" in d.message
+    assert d.help == "did you mean job-name=migrate?"

@@ -63,7 +63,7 @@ def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Itera
     template, differing = near[0]
     first = differing[0]
     wanted = ", ".join(_difference(template, key, selector[key]) for key in differing)
-    suggestion = {k: template.labels[k] for k in differing if k in template.labels}
+    suggestion = {k: v for k in differing if (v := template.label_value(k)) is not None and "<" not in v}
     yield Finding(
         f"selector {_pairs(selector)} matches no pod template in {where}: the nearest, "
         f"{template.owner.ref}, {wanted}; the Service gets no endpoints",
@@ -77,6 +77,9 @@ def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Itera
 def _difference(template: PodTemplate, key: str, value: str) -> str:
     if key in template.labels:
         return f"has {key}={template.labels[key]} (not {value})"
+    actual = template.label_value(key)
+    if actual is not None:
+        return f"gives its pods {key}={actual} (not {value})"
     return f"has no label {key}"
 
 
