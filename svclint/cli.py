@@ -92,7 +92,7 @@ def check(
     if not default_namespace:
         raise _fail("--default-namespace must not be empty")
     threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
-    settings = Settings(node_port_range=port_range, default_namespace=default_namespace, fail_on=threshold)
+    settings = Settings(node_port_range=port_range, default_namespace=default_namespace)
     targets = paths or ["."]
     stdin = sys.stdin.buffer.read() if STDIN in targets else None
     try:

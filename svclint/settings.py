@@ -1,10 +1,11 @@
-"""Run settings: built once from CLI flags (and later config files), frozen, passed down."""
+"""Run settings: built once from CLI flags (and later config files), frozen, passed down.
+
+Only what changes the diagnostics belongs here; how the CLI turns them into an exit code does not.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from svclint.diagnostics import Severity
 
 DEFAULT_NODE_PORT_RANGE = (30000, 32767)  # kube-apiserver DefaultServiceNodePortRange
 
@@ -15,7 +16,6 @@ class Settings:
 
     node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE
     default_namespace: str = "default"
-    fail_on: Severity | None = Severity.ERROR  # None: never fail
 
 
 def parse_port_range(text: str) -> tuple[int, int]:
