@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from svclint.diagnostics import JsonPath, Span
-from svclint.yamlparse import PositionTable, Region
+from svclint.yamlparse import Positions, Region
 
 
 def _span(region: Region) -> Span:
@@ -15,7 +15,7 @@ def _span(region: Region) -> Span:
     return Span(line + 1, column + 1, end_line + 1, end_column + 1)
 
 
-def resolve_span(root: Any, positions: PositionTable, root_region: Region, path: JsonPath,
+def resolve_span(root: Any, positions: Positions | None, root_region: Region, path: JsonPath,
                  *, on_key: bool = False) -> Span:
     """Span of the value at ``path`` in a document.
 
@@ -23,17 +23,17 @@ def resolve_span(root: Any, positions: PositionTable, root_region: Region, path:
     (a block mapping's value starts on the next line, which reads badly). When the path goes
     through a key that is missing, the span of the deepest existing ancestor is returned.
     """
-    node = root
+    node, table = root, positions
     best_key: Region | None = None
     best_value: Region = root_region
     for step in path:
-        table = positions.get(id(node))
         if isinstance(node, dict) and isinstance(table, dict) and step in table and step in node:
-            best_key, best_value = table[step]
+            best_key, best_value, table = table[step]
             node = node[step]
         elif (isinstance(node, list) and isinstance(table, list) and isinstance(step, int)
               and 0 <= step < len(table)):
-            best_key, best_value = None, table[step]
+            best_key = None
+            best_value, table = table[step]
             node = node[step]
         else:
             # Missing: point at the key of the deepest ancestor that exists.

@@ -1,9 +1,10 @@
-"""YAML text to plain Python containers plus a side table of positions.
+"""YAML text to plain Python containers plus a tree of positions.
 
 The parser's events (libyaml through ruamel.yaml.clib) are turned straight into plain
-``dict``/``list``/scalars (what rules and schema validators want), recording for every
-container where each key and value starts and ends. No node graph is built and nothing
-recurses, so nesting depth is bounded by memory only. Positions are 0-based ints here;
+``dict``/``list``/scalars (what rules and schema validators want) and, beside them, a tree of
+positions of the same shape saying where each key and value starts and ends. No node graph is
+built and nothing recurses, so nesting depth is bounded by memory only. Everything is plain
+data, so parsed files can cross process boundaries. Positions are 0-based ints here;
 ``positions.py`` is the only place that turns them into 1-based spans.
 
 Scalars are resolved with the YAML 1.2 core schema. Explicit tags other than the core ones
@@ -14,7 +15,7 @@ Aliases share the anchored value instead of copying it, so an alias bomb costs n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,15 +31,17 @@ from ruamel.yaml.events import (
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
 
 #: (line, column, end_line, end_column), all 0-based.
 Region = tuple[int, int, int, int]
-#: Per mapping: key -> (key region, value region). Per sequence: item regions.
-MappingPositions = dict[str, tuple[Region, Region]]
-SequencePositions = list[Region]
-#: id(container) -> its positions. Containers stay alive inside the document they belong to.
-PositionTable = dict[int, "MappingPositions | SequencePositions"]
+#: The positions of a container, shaped like it (a "shadow" tree of plain, picklable data):
+#: per mapping key (key region, value region, the value's positions if it is a container);
+#: per list item (item region, the item's positions if it is a container).
+MappingPositions = dict[str, tuple[Region, Region, "Positions | None"]]
+SequencePositions = list[tuple[Region, "Positions | None"]]
+Positions = MappingPositions | SequencePositions
 
 _CORE = "tag:yaml.org,2002:"
 _MERGE = "<<"
@@ -62,11 +65,11 @@ class YamlProblem:
 
 @dataclass(frozen=True, slots=True)
 class YamlDocument:
-    """One document of a stream: its plain value, its position table and its start."""
+    """One document of a stream: its plain value, the positions shadowing it, and its region."""
 
     index: int
     value: Any
-    positions: PositionTable
+    positions: Positions | None  # None when the document is a scalar
     region: Region
 
 
@@ -132,65 +135,74 @@ class _Frame:
     """An open mapping or sequence and where its pieces are."""
 
     container: dict[str, Any] | list[Any]
-    positions: MappingPositions | SequencePositions
+    positions: Positions
     start: tuple[int, int]
     slot: Slot  # where the container itself went in its parent
     anchor: str | None
     key: Any = _NO_KEY  # mappings: the key whose value comes next
     key_region: Region = (0, 0, 0, 0)
     key_is_merge: bool = False
-    merges: list[tuple[Any, Region]] = field(default_factory=list)  # `<<` values and key regions
+    merges: list[tuple[Any, Region, Positions | None]] = field(default_factory=list)  # `<<` values
 
 
 class _DocumentBuilder:
-    """Feeds one document's events into plain containers and a position table."""
+    """Feeds one document's events into plain containers and their positions."""
 
     def __init__(self, cache: dict[str, Any], problems: list[YamlProblem]) -> None:
         self.cache = cache
         self.problems = problems
-        self.positions: PositionTable = {}
-        self.anchors: dict[str, tuple[Any, Region]] = {}
+        self.anchors: dict[str, tuple[Any, Region, Positions | None]] = {}
         self.stack: list[_Frame] = []
+        self.top: _Frame | None = None  # stack[-1], kept apart: it is read on every event
         self.root: Any = None
+        self.root_positions: Positions | None = None
         self.root_region: Region | None = None
         self.complex_keys = False
 
-    def scalar(self, event: ScalarEvent) -> Any:
+    def on_scalar(self, event: ScalarEvent) -> None:
+        start, end = event.start_mark, event.end_mark
+        region = (start.line, start.column, end.line, end.column)
         tag, text = event.tag, event.value
-        if tag is None or tag == "!":
-            if not event.implicit[0]:  # quoted, or explicitly non-specific
-                return text
-            try:
-                return self.cache[text]
-            except KeyError:
+        plain = tag is None and event.implicit[0]
+        if plain:
+            value = self.cache.get(text, _NO_KEY)
+            if value is _NO_KEY:
                 value = self.cache[text] = resolve_plain(text)
-                return value
-        return _resolve_tagged(str(tag), text)
+        elif tag is None or tag == "!":  # quoted, or explicitly non-specific
+            value = text
+        else:
+            value = _resolve_tagged(str(tag), text)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, region, None)
+        frame = self.top
+        if frame is not None and frame.key is _NO_KEY and frame.positions.__class__ is dict:
+            # The common case, a mapping key, handled here: keys are always scalars' text.
+            frame.key = text if plain or value.__class__ is str else str(value)
+            frame.key_region = region
+            frame.key_is_merge = plain and text == _MERGE
+            return
+        self.add(value, region, None)
 
-    def feed(self, event: Event) -> None:
-        if isinstance(event, ScalarEvent):
-            region = _region(event)
-            value = self.scalar(event)
-            if event.anchor is not None:
-                self.anchors[event.anchor] = (value, region)
-            self.add(value, region, plain_text=event.value if event.implicit[0] and event.tag is None else None)
-        elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-            mapping = isinstance(event, MappingStartEvent)
-            container: dict[str, Any] | list[Any] = {} if mapping else []
-            positions: MappingPositions | SequencePositions = {} if mapping else []
-            self.positions[id(container)] = positions
-            start = (event.start_mark.line, event.start_mark.column)
-            if event.anchor is not None:  # already, so an alias inside it is seen as recursive
-                self.anchors[event.anchor] = (container, (*start, *start))
-            slot = self.add(container, (*start, *start), plain_text=None)
-            self.stack.append(_Frame(container, positions, start, slot, event.anchor))
-        elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-            frame = self.stack.pop()
-            if frame.merges:
-                self.merge(frame)
-            self.close(frame, (*frame.start, event.end_mark.line, event.end_mark.column))
-        elif isinstance(event, AliasEvent):
-            self.alias(event)
+    def on_start(self, event: MappingStartEvent | SequenceStartEvent) -> None:
+        container: dict[str, Any] | list[Any]
+        positions: Positions
+        if event.__class__ is MappingStartEvent:
+            container, positions = {}, {}
+        else:
+            container, positions = [], []
+        start = (event.start_mark.line, event.start_mark.column)
+        if event.anchor is not None:  # already, so an alias inside it is seen as recursive
+            self.anchors[event.anchor] = (container, (*start, *start), positions)
+        slot = self.add(container, (*start, *start), positions)
+        self.top = _Frame(container, positions, start, slot, event.anchor)
+        self.stack.append(self.top)
+
+    def on_end(self, event: MappingEndEvent | SequenceEndEvent) -> None:
+        frame = self.stack.pop()
+        self.top = self.stack[-1] if self.stack else None
+        if frame.merges:
+            self.merge(frame)
+        self.close(frame, (*frame.start, event.end_mark.line, event.end_mark.column))
 
     def alias(self, event: AliasEvent) -> None:
         anchored = self.anchors.get(event.anchor)
@@ -201,76 +213,76 @@ class _DocumentBuilder:
             problem = f"alias *{event.anchor} refers to a mapping or list that contains it"
         if problem is not None:
             self.problems.append(YamlProblem("syntax", problem, event.start_mark.line, event.start_mark.column))
-            anchored = (None, _region(event))
+            anchored = (None, _region(event), None)
         assert anchored is not None
-        self.add(*anchored, plain_text=None)
+        self.add(*anchored)
 
-    def add(self, value: Any, region: Region, plain_text: str | None) -> Slot:
+    def add(self, value: Any, region: Region, positions: Positions | None) -> Slot:
         """Put a new value where the parser is: a document root, a list item, a key or a value."""
-        if not self.stack:
-            self.root, self.root_region = value, region
+        frame = self.top
+        if frame is None:
+            self.root, self.root_region, self.root_positions = value, region, positions
             return (_ROOT, None)
-        frame = self.stack[-1]
-        if isinstance(frame.container, list):
+        if frame.container.__class__ is list:
             frame.container.append(value)
-            frame.positions.append(region)  # type: ignore[union-attr]
+            frame.positions.append((region, positions))  # type: ignore[union-attr]
             return (_ITEM, len(frame.container) - 1)
-        if frame.key is _NO_KEY:
+        if frame.key is _NO_KEY:  # only containers and aliases get here as keys
             if isinstance(value, (dict, list)):
                 self.complex_keys = True
                 self.problems.append(YamlProblem(
                     "syntax", "a mapping key must be a plain value, not a mapping or list", region[0], region[1]))
                 frame.key = _SKIP
             else:
-                frame.key = value if isinstance(value, str) and plain_text is None else plain_text or str(value)
-                frame.key_region, frame.key_is_merge = region, plain_text == _MERGE
+                frame.key, frame.key_region, frame.key_is_merge = str(value), region, False
             return (_DROPPED, None)
         key, frame.key = frame.key, _NO_KEY
         if key is _SKIP:
             return (_DROPPED, None)
         if frame.key_is_merge:
-            frame.merges.append((value, frame.key_region))
+            frame.merges.append((value, frame.key_region, positions))
             return (_DROPPED, None)
-        positions = frame.positions
-        assert isinstance(positions, dict)
-        if key in positions:
+        table = frame.positions
+        assert isinstance(table, dict)
+        if key in table:
             # Reported; the later value wins, as in kubectl without strict validation.
             self.problems.append(YamlProblem(
                 "duplicate-key",
-                f"duplicate key {key!r} (first defined on line {positions[key][0][0] + 1}); "
+                f"duplicate key {key!r} (first defined on line {table[key][0][0] + 1}); "
                 "kubectl's strict field validation rejects the document: keep one",
                 frame.key_region[0], frame.key_region[1]))
-        positions[key] = (frame.key_region, region)
+        table[key] = (frame.key_region, region, positions)
         frame.container[key] = value
         return (_VALUE, key)
 
     def close(self, frame: _Frame, region: Region) -> None:
         """A container ended: record its full region where it was put (and for its anchor)."""
         if frame.anchor is not None:
-            self.anchors[frame.anchor] = (frame.container, region)
+            self.anchors[frame.anchor] = (frame.container, region, frame.positions)
         where, ref = frame.slot
         if where == _ROOT:
             self.root_region = region
-            return
-        parent = self.stack[-1]
-        if where == _ITEM:
-            items = parent.positions
+        elif where == _ITEM:
+            items = self.stack[-1].positions
             assert isinstance(items, list)
-            items[ref] = region
+            items[ref] = (region, frame.positions)
         elif where == _VALUE:
-            positions = parent.positions
-            assert isinstance(positions, dict)
-            positions[ref] = (positions[ref][0], region)
+            table = self.stack[-1].positions
+            assert isinstance(table, dict)
+            table[ref] = (table[ref][0], region, frame.positions)
 
     def merge(self, frame: _Frame) -> None:
         """``<<`` merge keys: explicit keys win, earlier merge sources win over later ones."""
-        mapping, positions = frame.container, frame.positions
-        assert isinstance(mapping, dict) and isinstance(positions, dict)
-        for value, key_region in frame.merges:
+        mapping, table = frame.container, frame.positions
+        assert isinstance(mapping, dict) and isinstance(table, dict)
+        for value, key_region, positions in frame.merges:
             if value is None:
                 continue  # an alias that was already reported
-            for source in value if isinstance(value, list) else [value]:
-                source_positions = self.positions.get(id(source))
+            if isinstance(value, list) and isinstance(positions, list):
+                sources = [(item, item_positions) for item, (_, item_positions) in zip(value, positions)]
+            else:
+                sources = [(value, positions)]
+            for source, source_positions in sources:
                 if not isinstance(source, dict) or not isinstance(source_positions, dict):
                     self.problems.append(
                         YamlProblem("syntax", "a merge key '<<' must refer to a mapping", *key_region[:2]))
@@ -278,7 +290,7 @@ class _DocumentBuilder:
                 for key, item in source.items():
                     if key not in mapping:
                         mapping[key] = item
-                        positions[key] = source_positions[key]
+                        table[key] = source_positions[key]
 
 
 def _problem_from_error(error: YAMLError) -> YamlProblem:
@@ -300,28 +312,37 @@ def parse_stream(text: str, cache: dict[str, Any] | None = None) -> ParseResult:
     again with ruamel.yaml's pure-Python parser, whose verdict then stands.
     """
     cache = {} if cache is None else cache
-    result = _build(_c_events(text), cache)
+    result = _build(_Parser(text).get_event, cache)
     if any(p.kind == "syntax" for p in result.problems):
         result = _build(_pure_events(text), cache)
     return result
 
 
-def _build(events: Iterable[Event], cache: dict[str, Any]) -> ParseResult:
+def _build(next_event: Callable[[], Event], cache: dict[str, Any]) -> ParseResult:
     documents: list[YamlDocument] = []
     problems: list[YamlProblem] = []
     complex_keys = False
-    builder: _DocumentBuilder | None = None
+    builder = _DocumentBuilder(cache, problems)
     try:
-        for event in events:
-            if isinstance(event, DocumentStartEvent):
+        while True:
+            event: Any = next_event()
+            kind = event.__class__  # dispatch by class, not isinstance: this runs for every event
+            if kind is ScalarEvent:
+                builder.on_scalar(event)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                builder.on_start(event)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                builder.on_end(event)
+            elif kind is AliasEvent:
+                builder.alias(event)
+            elif kind is DocumentStartEvent:
                 builder = _DocumentBuilder(cache, problems)
-            elif isinstance(event, DocumentEndEvent) and builder is not None:
+            elif kind is DocumentEndEvent:
                 region = builder.root_region or _region(event)
-                documents.append(YamlDocument(len(documents), builder.root, builder.positions, region))
+                documents.append(YamlDocument(len(documents), builder.root, builder.root_positions, region))
                 complex_keys = complex_keys or builder.complex_keys
-                builder = None
-            elif builder is not None:
-                builder.feed(event)
+            elif kind is StreamEndEvent:
+                break
     except YAMLError as error:
         problems.append(_problem_from_error(error))
     return ParseResult(tuple(documents), tuple(problems), complex_keys)
@@ -340,17 +361,9 @@ class _Parser(CParser):  # type: ignore[misc]
         return None
 
 
-def _c_events(text: str) -> Iterator[Event]:
-    parser = _Parser(text)
-    while True:
-        event = parser.get_event()
-        yield event
-        if event.__class__.__name__ == "StreamEndEvent":
-            return
-
-
-def _pure_events(text: str) -> Iterator[Event]:
+def _pure_events(text: str) -> Callable[[], Event]:
     """ruamel.yaml's pure-Python parser (imported only when needed)."""
     from ruamel.yaml import YAML
 
-    return iter(YAML(typ="safe", pure=True).parse(text))
+    events: Iterator[Event] = iter(YAML(typ="safe", pure=True).parse(text))
+    return events.__next__
