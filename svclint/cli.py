@@ -77,6 +77,9 @@ def check(
     default_namespace: Annotated[
         str, typer.Option(help="Namespace of objects that do not set metadata.namespace.")
     ] = "default",
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes that parse files (default: all cores when the input is large).")
+    ] = None,
 ) -> None:
     """Check manifests and report problems with Services, selectors and ports."""
     from svclint.api import lint
@@ -96,7 +99,7 @@ def check(
     targets = paths or ["."]
     stdin = sys.stdin.buffer.read() if STDIN in targets else None
     try:
-        result = lint(targets, settings, stdin=stdin)
+        result = lint(targets, settings, stdin=stdin, jobs=jobs)
     except InputError as error:
         raise _fail(str(error)) from None
     if result.files == 0:

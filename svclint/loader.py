@@ -10,7 +10,9 @@ import codecs
 import os
 import re
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from svclint.diagnostics import Span
@@ -119,6 +121,48 @@ def read_source(source: Source, stdin: bytes | None = None) -> bytes | str:
             return handle.read()
     except OSError as error:
         return f"cannot read file: {error.strerror or error}"
+
+
+#: Below this much input, a process pool costs more than it saves (measured, see benchmarks/).
+PARALLEL_MIN_BYTES = 2_000_000
+
+
+def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | None = None,
+             jobs: int | None = None) -> list[LoadedFile]:
+    """Read and parse every source, in order, with ``jobs`` processes (None: all cores when
+    there is enough input to pay for a pool). The result does not depend on ``jobs``."""
+    if jobs is None:
+        size = sum(_size(s) for s in sources)
+        jobs = (os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+    jobs = min(jobs, len(sources))
+    if jobs <= 1:
+        return _load_chunk([(i, s, read_source(s, stdin)) for i, s in enumerate(sources)], default_namespace)
+    # Contiguous chunks of similar size keep the order; stdin is read here, files in the workers.
+    chunks: list[list[tuple[int, Source, bytes | str | None]]] = [[] for _ in range(jobs * 4)]
+    share = sum(_size(s) for s in sources) / len(chunks) or 1
+    done = 0
+    for index, source in enumerate(sources):
+        chunk = min(int(done / share), len(chunks) - 1)
+        chunks[chunk].append((index, source, stdin if source.real is None and source.error is None else None))
+        done += _size(source)
+    with ProcessPoolExecutor(jobs) as pool:
+        parts = pool.map(_load_chunk, [c for c in chunks if c], repeat(default_namespace))
+        return [loaded for part in parts for loaded in part]
+
+
+def _size(source: Source) -> int:
+    try:
+        return os.stat(source.real).st_size if source.real else 0
+    except OSError:
+        return 0
+
+
+def _load_chunk(chunk: list[tuple[int, Source, bytes | str | None]], default_namespace: str) -> list[LoadedFile]:
+    cache: dict[str, Any] = {}
+    return [
+        load_source(source.path, data if data is not None else read_source(source), index, default_namespace, cache)
+        for index, source, data in chunk
+    ]
 
 
 def _point(line: int, column: int) -> Span:
