@@ -28,8 +28,16 @@ metadata:
   labels:
     app.kubernetes.io/name: {name}
     app.kubernetes.io/part-of: shop
+  annotations:
+    deployment.kubernetes.io/revision: "{rng.randint(1, 30)}"
+    team.example.com/owner: team-{rng.randint(1, 40)}@example.com
 spec:
   replicas: {rng.randint(1, 5)}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 25%
+      maxUnavailable: 0
   selector:
     matchLabels:
       app.kubernetes.io/name: {name}
@@ -56,6 +64,21 @@ spec:
               valueFrom:
                 fieldRef:
                   fieldPath: metadata.namespace
+            - name: DATABASE_URL
+              valueFrom:
+                secretKeyRef:
+                  name: {name}-db
+                  key: url
+            - name: CACHE_TTL_SECONDS
+              value: "{rng.randint(10, 600)}"
+          volumeMounts:
+            - name: config
+              mountPath: /etc/{name}
+              readOnly: true
+          securityContext:
+            runAsNonRoot: true
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
           readinessProbe:
             httpGet:
               path: /healthz
@@ -81,6 +104,10 @@ spec:
             requests:
               cpu: 10m
               memory: 32Mi
+      volumes:
+        - name: config
+          configMap:
+            name: {name}-config
 """
 
 

@@ -162,7 +162,7 @@ class _DocumentBuilder:
     def on_scalar(self, event: ScalarEvent) -> None:
         start, end = event.start_mark, event.end_mark
         region = (start.line, start.column, end.line, end.column)
-        tag, text = event.tag, event.value
+        tag, text = event.ctag, event.value  # ctag: the raw tag, without the `tag` property's str()
         plain = tag is None and event.implicit[0]
         if plain:
             value = self.cache.get(text, _NO_KEY)
