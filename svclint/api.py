@@ -7,11 +7,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from svclint.batch import load_all
 from svclint.catalog import Catalog, load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import Diagnostic, Severity
 from svclint.engine import INTERNAL_ERROR, check_objects, load_diagnostics
-from svclint.loader import LoadedFile, discover, load_all, load_source
+from svclint.loader import LoadedFile, discover, load_source
 from svclint.project import build_project
 from svclint.settings import Settings
 

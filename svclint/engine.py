@@ -19,8 +19,7 @@ INTERNAL_ERROR = "internal-error"
 
 def object_span(obj: KubeObject, at: JsonPath = (), *, on_key: bool = False) -> Span:
     """Where ``at`` (a path inside ``obj``) is in the object's file."""
-    doc = obj.document
-    return resolve_span(doc.value, doc.positions, doc.region, (*obj.base, *at), on_key=on_key)
+    return resolve_span(obj.document, (*obj.base, *at), on_key=on_key)
 
 
 def rules_by_kind(catalog: Catalog, checks: Mapping[str, CheckFn]) -> dict[str, list[tuple[RuleMeta, CheckFn]]]:

@@ -10,14 +10,12 @@ import codecs
 import os
 import re
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Any
 
 from svclint.diagnostics import Span
 from svclint.model import KubeObject, is_analysed, mapping, sequence
-from svclint.yamlparse import ParseResult, YamlDocument, parse_stream
+from svclint.yamlparse import YamlDocument, parse_stream, split_stream
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -123,48 +121,6 @@ def read_source(source: Source, stdin: bytes | None = None) -> bytes | str:
         return f"cannot read file: {error.strerror or error}"
 
 
-#: Below this much input, a process pool costs more than it saves (measured, see benchmarks/).
-PARALLEL_MIN_BYTES = 2_000_000
-
-
-def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | None = None,
-             jobs: int | None = None) -> list[LoadedFile]:
-    """Read and parse every source, in order, with ``jobs`` processes (None: all cores when
-    there is enough input to pay for a pool). The result does not depend on ``jobs``."""
-    if jobs is None:
-        size = sum(_size(s) for s in sources)
-        jobs = (os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
-    jobs = min(jobs, len(sources))
-    if jobs <= 1:
-        return _load_chunk([(i, s, read_source(s, stdin)) for i, s in enumerate(sources)], default_namespace)
-    # Contiguous chunks of similar size keep the order; stdin is read here, files in the workers.
-    chunks: list[list[tuple[int, Source, bytes | str | None]]] = [[] for _ in range(jobs * 4)]
-    share = sum(_size(s) for s in sources) / len(chunks) or 1
-    done = 0
-    for index, source in enumerate(sources):
-        chunk = min(int(done / share), len(chunks) - 1)
-        chunks[chunk].append((index, source, stdin if source.real is None and source.error is None else None))
-        done += _size(source)
-    with ProcessPoolExecutor(jobs) as pool:
-        parts = pool.map(_load_chunk, [c for c in chunks if c], repeat(default_namespace))
-        return [loaded for part in parts for loaded in part]
-
-
-def _size(source: Source) -> int:
-    try:
-        return os.stat(source.real).st_size if source.real else 0
-    except OSError:
-        return 0
-
-
-def _load_chunk(chunk: list[tuple[int, Source, bytes | str | None]], default_namespace: str) -> list[LoadedFile]:
-    cache: dict[str, Any] = {}
-    return [
-        load_source(source.path, data if data is not None else read_source(source), index, default_namespace, cache)
-        for index, source, data in chunk
-    ]
-
-
 def _point(line: int, column: int) -> Span:
     """A one-character span from 1-based coordinates."""
     return Span(line, column, line, column + 1)
@@ -191,6 +147,20 @@ def decode(data: bytes) -> tuple[str, None] | tuple[None, tuple[str, Span]]:
         return None, (f"invalid UTF-8 at byte offset {offset}: manifests must be UTF-8", _point(line, column))
 
 
+#: Files above twice this size are parsed in parts (see yamlparse.split_stream).
+PART_SIZE = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class PartResult:
+    """What parsing one part of a file gives, before the parts are joined."""
+
+    objects: tuple[KubeObject, ...]
+    issues: tuple[LoadIssue, ...]
+    stopped: bool  # a syntax error ended the stream here: later parts do not count
+    troubled: bool  # any parse problem or complex key: the file may be an unrendered template
+
+
 def load_source(path: str, data: bytes | str, file_index: int, default_namespace: str,
                 cache: dict[str, Any] | None = None) -> LoadedFile:
     """Parse one file's content into objects and load issues. Pure: no I/O."""
@@ -201,23 +171,45 @@ def load_source(path: str, data: bytes | str, file_index: int, default_namespace
         assert failure is not None
         message, span = failure
         return LoadedFile(path, (), (LoadIssue("yaml-syntax-error", message, path, span),))
-    result = parse_stream(text, cache)
-    template = _template_issue(path, text, result)
-    if template is not None:
-        return LoadedFile(path, (), (template,))
+    parts = split_stream(text, PART_SIZE)
+    results = [parse_part(path, part, offset, (file_index, i), default_namespace, cache)
+               for i, (part, offset) in enumerate(parts)]
+    return join_parts(path, text, results)
+
+
+def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], default_namespace: str,
+               cache: dict[str, Any] | None = None) -> PartResult:
+    """Parse one part of a file (``index``: file and part number) into objects and issues."""
+    result = parse_stream(text, cache, line_offset)
     issues = tuple(
         LoadIssue("duplicate-key" if p.kind == "duplicate-key" else "yaml-syntax-error",
                   p.message, path, _point(p.line + 1, p.column + 1))
         for p in result.problems
     )
-    objects = [obj for doc in result.documents for obj in _objects(path, doc, file_index, default_namespace)]
-    return LoadedFile(path, tuple(objects), issues)
+    objects = tuple(obj for doc in result.documents for obj in _objects(path, doc, index, default_namespace))
+    stopped = any(p.kind == "syntax" for p in result.problems)
+    return PartResult(objects, issues, stopped, bool(result.problems) or result.has_complex_keys)
 
 
-def _template_issue(path: str, text: str, result: ParseResult) -> LoadIssue | None:
-    """Unrendered Helm/Go templates: report once, instead of confusing syntax errors."""
-    if not (result.problems or result.has_complex_keys):
-        return None
+def join_parts(path: str, text: str, parts: list[PartResult]) -> LoadedFile:
+    """One file's result from its parts, exactly as if it had been parsed in one piece."""
+    objects: list[KubeObject] = []
+    issues: list[LoadIssue] = []
+    for part in parts:
+        objects += part.objects
+        issues += part.issues
+        if part.stopped:
+            break
+    if any(part.troubled for part in parts):
+        template = _template_issue(path, text)
+        if template is not None:
+            return LoadedFile(path, (), (template,))
+    return LoadedFile(path, tuple(objects), tuple(issues))
+
+
+def _template_issue(path: str, text: str) -> LoadIssue | None:
+    """Unrendered Helm/Go templates (in a file that did not parse): report once, instead of
+    confusing syntax errors."""
     match = _TEMPLATE.search(text)
     if match is None:
         return None
@@ -236,24 +228,24 @@ def _template_issue(path: str, text: str, result: ParseResult) -> LoadIssue | No
     )
 
 
-def _objects(path: str, doc: YamlDocument, file_index: int, default_namespace: str) -> Iterator[KubeObject]:
+def _objects(path: str, doc: YamlDocument, index: tuple[int, int], default_namespace: str) -> Iterator[KubeObject]:
     root = doc.value
     if not isinstance(root, dict):
         return
     kind = root.get("kind")
     if isinstance(kind, str) and kind.endswith("List") and isinstance(root.get("items"), list):
         for i, item in enumerate(sequence(root.get("items"))):
-            obj = _object(path, doc, ("items", i), item, (file_index, doc.index, i), default_namespace)
+            obj = _object(path, doc, ("items", i), item, (*index, doc.index, i), default_namespace)
             if obj is not None:
                 yield obj
         return
-    obj = _object(path, doc, (), root, (file_index, doc.index, 0), default_namespace)
+    obj = _object(path, doc, (), root, (*index, doc.index, 0), default_namespace)
     if obj is not None:
         yield obj
 
 
 def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any,
-            order: tuple[int, int, int], default_namespace: str) -> KubeObject | None:
+            order: tuple[int, int, int, int], default_namespace: str) -> KubeObject | None:
     if not isinstance(data, dict):
         return None
     kind, api_version = data.get("kind"), data.get("apiVersion")

@@ -76,7 +76,7 @@ class KubeObject:
     api_version: str
     name: str
     namespace: str
-    order: tuple[int, int, int]  # (file, document, item): input order, "first one wins"
+    order: tuple[int, int, int, int]  # (file, part, document, item): input order, "first one wins"
     custom: bool = False  # a custom resource, kept only for the pod templates it embeds
 
     @property

@@ -67,10 +67,11 @@ class YamlProblem:
 class YamlDocument:
     """One document of a stream: its plain value, the positions shadowing it, and its region."""
 
-    index: int
+    index: int  # within the parsed text (a part of a file, see split_stream)
     value: Any
     positions: Positions | None  # None when the document is a scalar
     region: Region
+    line_offset: int = 0  # lines before the parsed text: add to every line of the regions
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,21 +305,48 @@ def _problem_from_error(error: YAMLError) -> YamlProblem:
     return YamlProblem("syntax", str(error).splitlines()[0], 0, 0)
 
 
-def parse_stream(text: str, cache: dict[str, Any] | None = None) -> ParseResult:
+def parse_stream(text: str, cache: dict[str, Any] | None = None, line_offset: int = 0) -> ParseResult:
     """Parse every document of ``text``. A syntax error stops the stream; earlier documents stay.
 
     The C parser (libyaml, YAML 1.1 scanning rules) rejects a few inputs that YAML 1.2 and
     kubectl accept, such as ``[host:80]`` in flow style; only when it fails is the text parsed
-    again with ruamel.yaml's pure-Python parser, whose verdict then stands.
+    again with ruamel.yaml's pure-Python parser, whose verdict then stands. ``line_offset``
+    says where ``text`` starts in its file (see split_stream).
     """
     cache = {} if cache is None else cache
-    result = _build(_Parser(text).get_event, cache)
+    result = _build(_Parser(text).get_event, cache, line_offset)
     if any(p.kind == "syntax" for p in result.problems):
-        result = _build(_pure_events(text), cache)
+        result = _build(_pure_events(text), cache, line_offset)
     return result
 
 
-def _build(next_event: Callable[[], Event], cache: dict[str, Any]) -> ParseResult:
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+
+
+def split_stream(text: str, part_size: int) -> list[tuple[str, int]]:
+    """Cut a multi-document stream into parts of about ``part_size`` characters, each with the
+    number of lines before it, so big files can be parsed in pieces (and in parallel).
+
+    A line starting with ``---`` is a document start wherever it appears (YAML forbids it
+    inside block and quoted scalars), so cutting there cannot change any document. Streams
+    with directives (``%YAML``) are left whole: a directive belongs to the next document.
+    """
+    if len(text) < 2 * part_size or _DIRECTIVE.search(text):
+        return [(text, 0)]
+    parts: list[tuple[str, int]] = []
+    start = line = 0
+    for marker in _DOCUMENT_START.finditer(text, part_size):
+        if marker.start() - start < part_size:
+            continue
+        parts.append((text[start:marker.start()], line))
+        line += text.count("\n", start, marker.start())
+        start = marker.start()
+    parts.append((text[start:], line))
+    return parts
+
+
+def _build(next_event: Callable[[], Event], cache: dict[str, Any], line_offset: int = 0) -> ParseResult:
     documents: list[YamlDocument] = []
     problems: list[YamlProblem] = []
     complex_keys = False
@@ -339,12 +367,15 @@ def _build(next_event: Callable[[], Event], cache: dict[str, Any]) -> ParseResul
                 builder = _DocumentBuilder(cache, problems)
             elif kind is DocumentEndEvent:
                 region = builder.root_region or _region(event)
-                documents.append(YamlDocument(len(documents), builder.root, builder.root_positions, region))
+                documents.append(
+                    YamlDocument(len(documents), builder.root, builder.root_positions, region, line_offset))
                 complex_keys = complex_keys or builder.complex_keys
             elif kind is StreamEndEvent:
                 break
     except YAMLError as error:
         problems.append(_problem_from_error(error))
+    if line_offset:
+        problems = [YamlProblem(p.kind, p.message, p.line + line_offset, p.column) for p in problems]
     return ParseResult(tuple(documents), tuple(problems), complex_keys)
 
 

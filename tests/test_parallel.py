@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from svclint.api import lint
+from svclint import loader
+from svclint.api import lint, lint_sources
+from svclint.yamlparse import split_stream
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -39,3 +41,50 @@ def test_stdin_and_files_mix_in_parallel(corpus: Path) -> None:
     many = lint([str(corpus / "apps"), "-"], stdin=text, jobs=2)
     assert many == one
     assert [d.path for d in one.diagnostics] == ["-", "-"]
+
+
+def _manifests(count: int) -> str:
+    service = ("apiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\n"
+               "spec:\n  type: NodePort\n  ports: [{{port: 80, nodePort: {port}}}]\n")
+    return "".join("---\n" + service.format(i=i, port=30000 + i) for i in range(count))
+
+
+def test_a_stream_is_cut_only_at_document_starts() -> None:
+    text = "a: |\n  ---\n  x\n---\nb: 1\n--- # c\nc: 2\n---\r\nd: 3\n" * 50
+    parts = split_stream(text, 40)
+    assert len(parts) > 10
+    assert "".join(part for part, _ in parts) == text
+    assert all(part.startswith("---") for part, _ in parts[1:])
+    lines = 0
+    for part, offset in parts:
+        assert offset == lines
+        lines += part.count("\n")
+
+
+def test_directives_keep_a_stream_whole() -> None:
+    text = "%YAML 1.2\n---\na: 1\n" + "---\nb: 2\n" * 100
+    assert split_stream(text, 10) == [(text, 0)]
+
+
+@pytest.mark.parametrize("broken_at", [None, 37])
+def test_big_files_parsed_in_parts_give_the_same_result(monkeypatch: pytest.MonkeyPatch, broken_at: int | None) -> None:
+    lines = _manifests(60).splitlines(keepends=True)
+    if broken_at is not None:
+        lines[broken_at * 7 + 6] = "  ports: [{port: 80, nodePort: 30000}\n"  # unterminated flow list
+    data = "".join(lines).replace("30017", "99").encode()  # one out-of-range nodePort
+    whole = lint_sources([("big.yaml", data)])
+    monkeypatch.setattr(loader, "PART_SIZE", 300)
+    assert len(split_stream(data.decode(), loader.PART_SIZE)) > 10
+    assert lint_sources([("big.yaml", data)]) == whole
+    assert ("node-port-out-of-range", 7 * 17 + 7, 32) in [(d.rule, d.span.line, d.span.column) for d in whole.diagnostics]
+    if broken_at is not None:
+        assert whole.diagnostics[-1].rule == "yaml-syntax-error"
+        assert whole.objects == broken_at
+
+
+def test_big_files_in_parts_across_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "big.yaml").write_text(_manifests(400).replace("30017", "99"))
+    monkeypatch.setattr(loader, "PART_SIZE", 2000)
+    one = lint([str(tmp_path)], jobs=1)
+    assert lint([str(tmp_path)], jobs=2) == one
+    assert [(d.rule, d.span.line, d.span.column) for d in one.diagnostics] == [("node-port-out-of-range", 126, 32)]
