@@ -26,12 +26,13 @@ def resolve_span(document: YamlDocument, path: JsonPath, *, on_key: bool = False
     offset = document.line_offset
     for step in path:
         if isinstance(node, dict) and isinstance(table, dict) and step in table and step in node:
-            best_key, best_value, table = table[step]
+            entry = table[step]
+            best_key, best_value, table = entry[:4], entry[4:8], entry[8]
             node = node[step]
         elif (isinstance(node, list) and isinstance(table, list) and isinstance(step, int)
               and 0 <= step < len(table)):
-            best_key = None
-            best_value, table = table[step]
+            entry = table[step]
+            best_key, best_value, table = None, entry[:4], entry[4]
             node = node[step]
         else:
             # Missing: point at the key of the deepest ancestor that exists.

@@ -36,11 +36,12 @@ from ruamel.yaml.events import (
 
 #: (line, column, end_line, end_column), all 0-based.
 Region = tuple[int, int, int, int]
-#: The positions of a container, shaped like it (a "shadow" tree of plain, picklable data):
-#: per mapping key (key region, value region, the value's positions if it is a container);
-#: per list item (item region, the item's positions if it is a container).
-MappingPositions = dict[str, tuple[Region, Region, "Positions | None"]]
-SequencePositions = list[tuple[Region, "Positions | None"]]
+#: The positions of a container, shaped like it (a "shadow" tree of plain, picklable data), one
+#: flat tuple per entry to keep objects few:
+#: per mapping key (*key region, *value region, the value's positions if it is a container);
+#: per list item (*item region, the item's positions if it is a container).
+MappingPositions = dict[str, tuple[Any, ...]]
+SequencePositions = list[tuple[Any, ...]]
 Positions = MappingPositions | SequencePositions
 
 _CORE = "tag:yaml.org,2002:"
@@ -177,8 +178,9 @@ class _DocumentBuilder:
             self.anchors[event.anchor] = (value, region, None)
         frame = self.top
         if frame is not None and frame.key is _NO_KEY and frame.positions.__class__ is dict:
-            # The common case, a mapping key, handled here: keys are always scalars' text.
-            frame.key = text if plain or value.__class__ is str else str(value)
+            # The common case, a mapping key, handled here: keys are always scalars' text. A
+            # plain key's cached resolution is that same text: one shared string per distinct key.
+            frame.key = value if value.__class__ is str else text if plain else str(value)
             frame.key_region = region
             frame.key_is_merge = plain and text == _MERGE
             return
@@ -226,7 +228,7 @@ class _DocumentBuilder:
             return (_ROOT, None)
         if frame.container.__class__ is list:
             frame.container.append(value)
-            frame.positions.append((region, positions))  # type: ignore[union-attr]
+            frame.positions.append((*region, positions))  # type: ignore[union-attr]
             return (_ITEM, len(frame.container) - 1)
         if frame.key is _NO_KEY:  # only containers and aliases get here as keys
             if isinstance(value, (dict, list)):
@@ -249,10 +251,10 @@ class _DocumentBuilder:
             # Reported; the later value wins, as in kubectl without strict validation.
             self.problems.append(YamlProblem(
                 "duplicate-key",
-                f"duplicate key {key!r} (first defined on line {table[key][0][0] + 1}); "
+                f"duplicate key {key!r} (first defined on line {table[key][0] + 1}); "
                 "kubectl's strict field validation rejects the document: keep one",
                 frame.key_region[0], frame.key_region[1]))
-        table[key] = (frame.key_region, region, positions)
+        table[key] = (*frame.key_region, *region, positions)
         frame.container[key] = value
         return (_VALUE, key)
 
@@ -266,11 +268,11 @@ class _DocumentBuilder:
         elif where == _ITEM:
             items = self.stack[-1].positions
             assert isinstance(items, list)
-            items[ref] = (region, frame.positions)
+            items[ref] = (*region, frame.positions)
         elif where == _VALUE:
             table = self.stack[-1].positions
             assert isinstance(table, dict)
-            table[ref] = (table[ref][0], region, frame.positions)
+            table[ref] = (*table[ref][:4], *region, frame.positions)
 
     def merge(self, frame: _Frame) -> None:
         """``<<`` merge keys: explicit keys win, earlier merge sources win over later ones."""
@@ -280,7 +282,7 @@ class _DocumentBuilder:
             if value is None:
                 continue  # an alias that was already reported
             if isinstance(value, list) and isinstance(positions, list):
-                sources = [(item, item_positions) for item, (_, item_positions) in zip(value, positions)]
+                sources = [(item, entry[4]) for item, entry in zip(value, positions)]
             else:
                 sources = [(value, positions)]
             for source, source_positions in sources:
