@@ -47,7 +47,7 @@ def is_port_name(value: str) -> bool:
 
 def string_map(value: Any) -> dict[str, str]:
     """The string-to-string entries of a label map; anything else in it is ignored."""
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return {}
     return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
 

@@ -13,7 +13,7 @@ from svclint.model import KubeObject, PodTemplate, sequence
 
 def _service_ports(service: KubeObject) -> Iterator[tuple[int, Mapping[str, Any]]]:
     for i, port in enumerate(sequence(service.spec.get("ports"))):
-        if isinstance(port, Mapping):
+        if isinstance(port, dict):
             yield i, port
 
 

@@ -107,7 +107,7 @@ def workload_selector_mismatch(workload: KubeObject, ctx: Context) -> Iterator[F
                 help=f"add spec.selector.matchLabels with the labels of {'.'.join(map(str, labels_at))}",
             )
         return
-    if not isinstance(selector, Mapping):
+    if not isinstance(selector, dict):
         return  # a type error, reported by schema validation
     match_labels = string_map(selector.get("matchLabels"))
     expressions = sequence(selector.get("matchExpressions"))
