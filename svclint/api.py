@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from svclint.batch import load_all
@@ -12,7 +11,7 @@ from svclint.catalog import Catalog, load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import Diagnostic, Severity
 from svclint.engine import INTERNAL_ERROR, check_objects, load_diagnostics
-from svclint.loader import LoadedFile, discover, load_source
+from svclint.loader import MAX_FILE_BYTES, LoadedFile, discover, load_source
 from svclint.project import build_project
 from svclint.settings import Settings
 
@@ -41,40 +40,40 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
                  catalog: Catalog | None = None) -> LintResult:
     """Lint in-memory files: ``(display path, bytes)``; a ``str`` stands for a read error."""
     settings = settings or Settings()
-    with _gc_paused():
+
+    def load() -> list[LoadedFile]:
         cache: dict[str, object] = {}
-        loaded = [
-            load_source(path, data, index, settings.default_namespace, cache)
-            for index, (path, data) in enumerate(sources)
-        ]
-        return _check(loaded, settings, catalog or load_catalog())
+        return [load_source(path, data, index, settings.default_namespace, cache)
+                for index, (path, data) in enumerate(sources)]
+
+    return _without_gc(lambda: _check(load(), settings, catalog or load_catalog()))
 
 
 def lint(paths: Sequence[str], settings: Settings | None = None, *, stdin: bytes | None = None,
-         jobs: int | None = None) -> LintResult:
+         jobs: int | None = None, max_file_bytes: int = MAX_FILE_BYTES) -> LintResult:
     """Lint files, directories (recursively) and ``-`` (``stdin``). Raises InputError for a missing path.
 
     ``jobs`` processes parse the files (None: all cores when the input is large enough); the
-    result is the same whatever the number.
+    result is the same whatever the number. Files over ``max_file_bytes`` are reported, not read.
     """
     settings = settings or Settings()
     sources = discover(paths)
-    with _gc_paused():
-        loaded = load_all(sources, settings.default_namespace, stdin, jobs)
-        return _check(loaded, settings, load_catalog())
+    return _without_gc(lambda: _check(load_all(sources, settings.default_namespace, stdin, jobs, max_file_bytes),
+                                      settings, load_catalog()))
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Linting builds millions of small, acyclic objects and keeps them all: the cyclic
-    collector would only re-scan them over and over (it doubled the loading time). Frozen,
-    the survivors are not scanned again either; refcounting still frees them."""
+def _without_gc(run: Callable[[], LintResult]) -> LintResult:
+    """Run with the cyclic garbage collector paused.
+
+    Linting builds millions of small, acyclic objects and keeps them until the result is made:
+    the collector would only re-scan them over and over (it doubled the loading time). They
+    are all local to ``run``, so refcounting frees them before the collector is back.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        return run()
     finally:
-        gc.freeze()
         if enabled:
             gc.enable()
 

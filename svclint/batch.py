@@ -15,6 +15,7 @@ from itertools import repeat
 from typing import Any
 
 from svclint.loader import (
+    MAX_FILE_BYTES,
     PART_SIZE,
     LoadedFile,
     PartResult,
@@ -35,7 +36,7 @@ PARALLEL_MIN_BYTES = 2_000_000
 class _FileTask:
     index: int
     source: Source
-    data: bytes | str | None  # None: the worker reads the file itself
+    data: bytes | None  # stdin's bytes; a file is read by the worker itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ Task = _FileTask | _PartTask
 
 
 def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | None = None,
-             jobs: int | None = None) -> list[LoadedFile]:
+             jobs: int | None = None, max_bytes: int = MAX_FILE_BYTES) -> list[LoadedFile]:
     """Read and parse every source, in order, with ``jobs`` processes (None: all cores when
     there is enough input to pay for a pool). The result does not depend on ``jobs``."""
     sizes = [_size(s, stdin) for s in sources]
@@ -65,7 +66,7 @@ def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | N
         if size < 2 * PART_SIZE:
             tasks.append(_FileTask(index, source, data))
             continue
-        raw = data if data is not None else read_source(source)
+        raw = read_source(source, data, max_bytes)
         text = decode(raw)[0] if isinstance(raw, bytes) else None
         if text is None:  # unreadable or undecodable: load_source says so
             finished[index] = load_source(source.path, raw, index, default_namespace)
@@ -73,7 +74,7 @@ def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | N
         texts[index] = text
         tasks += [_PartTask(index, i, source.path, part, offset)
                   for i, (part, offset) in enumerate(split_stream(text, PART_SIZE))]
-    results = _run(tasks, default_namespace, min(jobs, len(tasks)))
+    results = _run(tasks, default_namespace, max_bytes, min(jobs, len(tasks)))
     parts: dict[int, list[PartResult]] = {}
     for task, result in zip(tasks, results):
         if isinstance(result, LoadedFile):
@@ -85,9 +86,9 @@ def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | N
     return [finished[index] for index in range(len(sources))]
 
 
-def _run(tasks: list[Task], default_namespace: str, jobs: int) -> list[LoadedFile | PartResult]:
+def _run(tasks: list[Task], default_namespace: str, max_bytes: int, jobs: int) -> list[LoadedFile | PartResult]:
     if jobs <= 1:
-        return _work(tasks, default_namespace)
+        return _work(tasks, default_namespace, max_bytes)
     # Contiguous batches of similar size: few round trips, balanced, input order kept.
     batches: list[list[Task]] = [[] for _ in range(jobs * 4)]
     weights = [len(t.text) if isinstance(t, _PartTask) else _size(t.source, None) for t in tasks]
@@ -97,11 +98,11 @@ def _run(tasks: list[Task], default_namespace: str, jobs: int) -> list[LoadedFil
         batches[min(int(done / share), len(batches) - 1)].append(task)
         done += weight
     with ProcessPoolExecutor(jobs) as pool:
-        done_batches = pool.map(_work, [b for b in batches if b], repeat(default_namespace))
+        done_batches = pool.map(_work, [b for b in batches if b], repeat(default_namespace), repeat(max_bytes))
         return [result for batch in done_batches for result in batch]
 
 
-def _work(tasks: list[Task], default_namespace: str) -> list[LoadedFile | PartResult]:
+def _work(tasks: list[Task], default_namespace: str, max_bytes: int) -> list[LoadedFile | PartResult]:
     cache: dict[str, Any] = {}  # scalar resolution, shared by the tasks of one batch
     results: list[LoadedFile | PartResult] = []
     for task in tasks:
@@ -109,7 +110,7 @@ def _work(tasks: list[Task], default_namespace: str) -> list[LoadedFile | PartRe
             results.append(parse_part(task.path, task.text, task.line_offset, (task.index, task.part),
                                       default_namespace, cache))
         else:
-            data = task.data if task.data is not None else read_source(task.source)
+            data = read_source(task.source, task.data, max_bytes)
             results.append(load_source(task.source.path, data, task.index, default_namespace, cache))
     return results
 

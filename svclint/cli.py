@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import io
 import os
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Annotated
 import typer
 
 from svclint import __version__
+from svclint.loader import MAX_FILE_BYTES
 
 app = typer.Typer(
     add_completion=False,
@@ -78,8 +80,12 @@ def check(
         str, typer.Option(help="Namespace of objects that do not set metadata.namespace.")
     ] = "default",
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Processes that parse files (default: all cores when the input is large).")
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Processes that parse files (default: all cores when the input is large)."),
     ] = None,
+    max_file_size: Annotated[
+        float, typer.Option(min=0.001, help="Files larger than this many MiB are reported, not read.")
+    ] = MAX_FILE_BYTES / 2**20,
 ) -> None:
     """Check manifests and report problems with Services, selectors and ports."""
     from svclint.api import lint
@@ -99,17 +105,21 @@ def check(
     targets = paths or ["."]
     stdin = sys.stdin.buffer.read() if STDIN in targets else None
     try:
-        result = lint(targets, settings, stdin=stdin, jobs=jobs)
+        result = lint(targets, settings, stdin=stdin, jobs=jobs, max_file_bytes=int(max_file_size * 2**20))
     except InputError as error:
         raise _fail(str(error)) from None
     if result.files == 0:
         typer.echo(f"svclint: warning: no .yaml, .yml or .json files in {' '.join(targets)}", err=True)
     render = FORMATTERS[output_format.value]
+    # File names that are not UTF-8 and lone surrogates from JSON escapes must not crash a
+    # report: they are written as backslash escapes.
     if output is None:
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            sys.stdout.reconfigure(errors="backslashreplace")
         render(result, sys.stdout, output_format is OutputFormat.text and _use_color(sys.stdout))
     else:
         try:
-            with open(output, "w", encoding="utf-8") as handle:
+            with open(output, "w", encoding="utf-8", errors="backslashreplace") as handle:
                 render(result, handle, False)
         except OSError as error:
             raise _fail(f"--output {output}: {error.strerror or error}") from None

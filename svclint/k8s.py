@@ -45,6 +45,18 @@ def is_port_name(value: str) -> bool:
     )
 
 
+def quote(value: Any, limit: int = 60) -> str:
+    """A value for a message: short strings and numbers as written, anything else by its kind.
+
+    Never formats a container: an alias bomb or deep nesting must not be expanded into text.
+    """
+    if isinstance(value, str):
+        return repr(value if len(value) <= limit else value[:limit] + "...")
+    if isinstance(value, (bool, int, float)) or value is None:
+        return repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "a huge number"
+    return "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else type(value).__name__
+
+
 def string_map(value: Any) -> dict[str, str]:
     """The string-to-string entries of a label map; anything else in it is ignored."""
     if not isinstance(value, dict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -102,23 +103,40 @@ def _walk(top: str) -> Iterator[Source]:
             full = os.path.join(root, name)
             if top == ".":
                 full = os.path.normpath(full)  # "app/svc.yaml", not "./app/svc.yaml"
-            if name.lower().endswith(MANIFEST_SUFFIXES) and not name.startswith(".") and not os.path.isdir(full):
+            if name.lower().endswith(MANIFEST_SUFFIXES) and not name.startswith(".") and _readable_kind(full):
                 yield Source(full, full)
     for error in failures:  # the top directory itself could not be listed
         yield Source(str(error.filename), None, error=f"cannot list directory: {error.strerror or error}")
 
 
-def read_source(source: Source, stdin: bytes | None = None) -> bytes | str:
+#: Default --max-file-size: far above any manifest, low enough that /dev/zero cannot eat memory.
+MAX_FILE_BYTES = 100 * 2**20
+
+
+def _readable_kind(path: str) -> bool:
+    """Regular files, and links that lead nowhere (reading reports why). Not directories, and
+    not FIFOs or devices: a pipe or a link to /dev/zero named *.yaml would never end."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
+def read_source(source: Source, stdin: bytes | None = None, limit: int = MAX_FILE_BYTES) -> bytes | str:
     """The bytes of a source, or a message saying why it cannot be read."""
     if source.error is not None:
         return source.error
     if source.real is None:
-        return stdin if stdin is not None else b""
-    try:
-        with open(source.real, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        return f"cannot read file: {error.strerror or error}"
+        data = stdin if stdin is not None else b""
+    else:
+        try:
+            with open(source.real, "rb") as handle:
+                data = handle.read(limit + 1)
+        except OSError as error:
+            return f"cannot read file: {error.strerror or error}"
+    if len(data) > limit:
+        return f"file is larger than the {limit / 2**20:g} MiB limit (--max-file-size): not checked"
+    return data
 
 
 def _point(line: int, column: int) -> Span:
@@ -187,7 +205,7 @@ def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], d
         for p in result.problems
     )
     objects = tuple(obj for doc in result.documents for obj in _objects(path, doc, index, default_namespace))
-    stopped = any(p.kind == "syntax" for p in result.problems)
+    stopped = any(p.kind in ("syntax", "too-deep") for p in result.problems)
     return PartResult(objects, issues, stopped, bool(result.problems) or result.has_complex_keys)
 
 

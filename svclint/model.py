@@ -246,10 +246,12 @@ def embedded_templates(obj: KubeObject, max_depth: int = 12) -> list[PodTemplate
     group = obj.api_version.rpartition("/")[0]
     operator_labels = (RuntimeLabel(f"{group.split('.')[0]}.*/", _ANY),)
     stack: list[tuple[Any, JsonPath]] = [(obj.data.get("spec"), ("spec",))]
+    seen: set[int] = set()  # aliases share containers: visit each once (alias bombs)
     while stack:
         node, at = stack.pop()
-        if len(at) > max_depth:
+        if len(at) > max_depth or id(node) in seen:
             continue
+        seen.add(id(node))
         if isinstance(node, dict):
             labels = string_map(get(node, "metadata", "labels"))
             if labels and isinstance(get(node, "spec", "containers"), list):

@@ -29,7 +29,7 @@ class NodePortUse:
     service: KubeObject
     number: int
     at: JsonPath
-    port: Any  # the Service port's ``port`` value: entries of one port may share a nodePort
+    port: int | str | None  # the Service port's ``port``: entries of one port may share a nodePort
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +170,8 @@ def node_port_uses(service: KubeObject) -> Iterator[NodePortUse]:
     if service_type(service) not in ("NodePort", "LoadBalancer"):
         return
     for i, port in enumerate(sequence(service.spec.get("ports"))):
-        number = mapping(port).get("nodePort")
+        number, value = mapping(port).get("nodePort"), mapping(port).get("port")
         if type(number) is int and number != 0:
-            yield NodePortUse(service, number, ("spec", "ports", i, "nodePort"), mapping(port).get("port"))
+            # Only scalars are compared (and quoted): a malformed port is no port at all.
+            port_value = value if isinstance(value, (int, str)) else None
+            yield NodePortUse(service, number, ("spec", "ports", i, "nodePort"), port_value)

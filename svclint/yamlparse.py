@@ -56,7 +56,8 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 
 @dataclass(frozen=True, slots=True)
 class YamlProblem:
-    """A parse problem at a 0-based position; ``kind`` is ``syntax`` or ``duplicate-key``."""
+    """A parse problem at a 0-based position; ``kind`` is ``syntax``, ``too-deep`` (both end the
+    stream) or ``duplicate-key``."""
 
     kind: str
     message: str
@@ -147,12 +148,26 @@ class _Frame:
     merges: list[tuple[Any, Region, Positions | None]] = field(default_factory=list)  # `<<` values
 
 
+class _TooDeep(Exception):
+    """Nesting beyond MAX_DEPTH: the stream is abandoned (libyaml slows down quadratically with
+    flow depth, and deep data cannot be pickled or compared without recursion)."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.line, self.column = line, column
+
+
+#: No Kubernetes manifest comes close (CRD schemas nest a few dozen levels).
+MAX_DEPTH = 200
+
+
 class _DocumentBuilder:
     """Feeds one document's events into plain containers and their positions."""
 
-    def __init__(self, cache: dict[str, Any], problems: list[YamlProblem]) -> None:
+    def __init__(self, cache: dict[str, Any], problems: list[YamlProblem], line_offset: int) -> None:
         self.cache = cache
         self.problems = problems
+        self.line_offset = line_offset  # only for messages that name a line
         self.anchors: dict[str, tuple[Any, Region, Positions | None]] = {}
         self.stack: list[_Frame] = []
         self.top: _Frame | None = None  # stack[-1], kept apart: it is read on every event
@@ -196,6 +211,8 @@ class _DocumentBuilder:
         start = (event.start_mark.line, event.start_mark.column)
         if event.anchor is not None:  # already, so an alias inside it is seen as recursive
             self.anchors[event.anchor] = (container, (*start, *start), positions)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _TooDeep(*start)
         slot = self.add(container, (*start, *start), positions)
         self.top = _Frame(container, positions, start, slot, event.anchor)
         self.stack.append(self.top)
@@ -251,7 +268,7 @@ class _DocumentBuilder:
             # Reported; the later value wins, as in kubectl without strict validation.
             self.problems.append(YamlProblem(
                 "duplicate-key",
-                f"duplicate key {key!r} (first defined on line {table[key][0] + 1}); "
+                f"duplicate key {key!r} (first defined on line {table[key][0] + 1 + self.line_offset}); "
                 "kubectl's strict field validation rejects the document: keep one",
                 frame.key_region[0], frame.key_region[1]))
         table[key] = (*frame.key_region, *region, positions)
@@ -324,6 +341,8 @@ def parse_stream(text: str, cache: dict[str, Any] | None = None, line_offset: in
 
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+# Line breaks libyaml counts besides LF: parts would start at the wrong line after one.
+_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 def split_stream(text: str, part_size: int) -> list[tuple[str, int]]:
@@ -332,9 +351,10 @@ def split_stream(text: str, part_size: int) -> list[tuple[str, int]]:
 
     A line starting with ``---`` is a document start wherever it appears (YAML forbids it
     inside block and quoted scalars), so cutting there cannot change any document. Streams
-    with directives (``%YAML``) are left whole: a directive belongs to the next document.
+    with directives (``%YAML``) are left whole, as a directive belongs to the next document, and
+    so are streams with line breaks other than LF and CRLF, which would shift the line count.
     """
-    if len(text) < 2 * part_size or _DIRECTIVE.search(text):
+    if len(text) < 2 * part_size or _DIRECTIVE.search(text) or _ODD_BREAKS.search(text):
         return [(text, 0)]
     parts: list[tuple[str, int]] = []
     start = line = 0
@@ -352,7 +372,7 @@ def _build(next_event: Callable[[], Event], cache: dict[str, Any], line_offset: 
     documents: list[YamlDocument] = []
     problems: list[YamlProblem] = []
     complex_keys = False
-    builder = _DocumentBuilder(cache, problems)
+    builder = _DocumentBuilder(cache, problems, line_offset)
     try:
         while True:
             event: Any = next_event()
@@ -366,7 +386,7 @@ def _build(next_event: Callable[[], Event], cache: dict[str, Any], line_offset: 
             elif kind is AliasEvent:
                 builder.alias(event)
             elif kind is DocumentStartEvent:
-                builder = _DocumentBuilder(cache, problems)
+                builder = _DocumentBuilder(cache, problems, line_offset)
             elif kind is DocumentEndEvent:
                 region = builder.root_region or _region(event)
                 documents.append(
@@ -376,6 +396,9 @@ def _build(next_event: Callable[[], Event], cache: dict[str, Any], line_offset: 
                 break
     except YAMLError as error:
         problems.append(_problem_from_error(error))
+    except _TooDeep as error:
+        problems.append(YamlProblem("too-deep", f"nesting deeper than {MAX_DEPTH} levels; the rest of the "
+                                    "file was not read", error.line, error.column))
     if line_offset:
         problems = [YamlProblem(p.kind, p.message, p.line + line_offset, p.column) for p in problems]
     return ParseResult(tuple(documents), tuple(problems), complex_keys)
@@ -394,9 +417,18 @@ class _Parser(CParser):  # type: ignore[misc]
         return None
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def _pure_events(text: str) -> Callable[[], Event]:
     """ruamel.yaml's pure-Python parser (imported only when needed)."""
     from ruamel.yaml import YAML
 
-    events: Iterator[Event] = iter(YAML(typ="safe", pure=True).parse(text))
-    return events.__next__
+    def events() -> Iterator[Event]:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if event.__class__ is ScalarEvent and _SURROGATES.search(event.value):
+                # "\ud83d\ude00" (JSON's escape for one emoji) arrives as two halves: join them.
+                event.value = event.value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+            yield event
+
+    return events().__next__

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding
-from svclint.k8s import DNS1123_LABEL_MAX, is_dns1123_subdomain, is_ip_address
+from svclint.k8s import DNS1123_LABEL_MAX, is_dns1123_subdomain, is_ip_address, quote
 from svclint.model import KubeObject, mapping, sequence, service_type
 
 _FORBIDDEN = ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy")
@@ -68,7 +68,7 @@ def external_name_invalid(service: KubeObject, ctx: Context) -> Iterator[Finding
                       at=at, help="set externalName to the DNS name to alias, e.g. db.example.com")
         return
     if not isinstance(value, str):
-        yield Finding(f"externalName must be a DNS name string, not {value!r}", at=at)
+        yield Finding(f"externalName must be a DNS name string, not {quote(value)}", at=at)
         return
     name = _host(value)
     if _is_ipv4(name):
@@ -76,7 +76,7 @@ def external_name_invalid(service: KubeObject, ctx: Context) -> Iterator[Finding
     if not is_dns1123_subdomain(name):
         reason, suggestion = _why_not_dns(name)
         yield Finding(
-            f"externalName {value!r} {reason}: it must be a lowercase DNS name (RFC 1123 subdomain); "
+            f"externalName {quote(value)} {reason}: it must be a lowercase DNS name (RFC 1123 subdomain); "
             "the API server rejects the Service",
             at=at,
             help=f"use externalName: {suggestion}" if suggestion else "use a DNS name such as db.example.com",
@@ -97,7 +97,7 @@ def external_name_ip_address(service: KubeObject, ctx: Context) -> Iterator[Find
     value = _external_name(service)
     if service_type(service) == "ExternalName" and isinstance(value, str) and _is_ipv4(_host(value)):
         yield Finding(
-            f"externalName {value!r} is an IP address: cluster DNS publishes it as a CNAME to a "
+            f"externalName {quote(value)} is an IP address: cluster DNS publishes it as a CNAME to a "
             "name made of digits, which never resolves",
             at=("spec", "externalName"),
             help="use a headless Service without selector plus an EndpointSlice for the IP, or a DNS name",

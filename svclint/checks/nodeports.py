@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
+from svclint.k8s import quote
 from svclint.model import KubeObject, mapping, sequence, service_type
 from svclint.project import NodePortUse, node_port_uses
 
@@ -44,7 +45,7 @@ def node_port_collision(service: KubeObject, ctx: Context) -> Iterator[Finding]:
             if first is None:
                 continue
             if first.service is service:
-                owner = f"ports[{first.at[2]}] (port {first.port}) of this Service"
+                owner = f"ports[{first.at[2]}] (port {quote(first.port)}) of this Service"
                 why = "only entries of the same port (e.g. 53/TCP and 53/UDP) may share one"
             else:
                 owner = str(first.service.ref)

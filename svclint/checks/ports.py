@@ -7,7 +7,7 @@ from typing import Any
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
-from svclint.k8s import is_port_name
+from svclint.k8s import is_port_name, quote
 from svclint.model import KubeObject, PodTemplate, sequence
 
 
@@ -60,7 +60,7 @@ def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Fi
         also = f" (only {_names(having)} declares it)" if having else ""
         yield Finding(
             f'targetPort "{name}" ({protocol}) is not a container port name of {_names(lacking)}'
-            f"{detail}, so its pods get no traffic on Service port {port.get('port')}{also}",
+            f"{detail}, so its pods get no traffic on Service port {quote(port.get('port'))}{also}",
             at=("spec", "ports", i, "targetPort"),
             help=f'add `- name: {name}` with its containerPort (protocol {protocol}) to the container, '
             "or use the port number",

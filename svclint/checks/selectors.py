@@ -7,7 +7,7 @@ from typing import Any
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
-from svclint.k8s import requirement_matches, string_map
+from svclint.k8s import quote, requirement_matches, string_map
 from svclint.model import (
     TEMPLATE_PATHS,
     KubeObject,
@@ -155,5 +155,6 @@ def _match_labels(selector: Mapping[str, str], labels: Mapping[str, str], at: tu
 
 def _expression(requirement: Mapping[str, Any]) -> str:
     values = requirement.get("values")
-    shown = f" {values}" if isinstance(values, list) else ""
-    return f"{requirement.get('key')} {requirement.get('operator')}{shown}"
+    shown = f" [{', '.join(quote(v) for v in values[:5])}{', ...' if len(values) > 5 else ''}]" \
+        if isinstance(values, list) else ""
+    return f"{requirement.get('key')} {requirement.get('operator')}{shown}"  # both valid strings here
