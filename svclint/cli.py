@@ -103,9 +103,11 @@ def check(
     threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
     settings = Settings(node_port_range=port_range, default_namespace=default_namespace)
     targets = paths or ["."]
-    stdin = sys.stdin.buffer.read() if STDIN in targets else None
+    max_bytes = int(max_file_size * 2**20)
+    # One byte over the limit is enough to report it; an endless stdin is never read to the end.
+    stdin = sys.stdin.buffer.read(max_bytes + 1) if STDIN in targets else None
     try:
-        result = lint(targets, settings, stdin=stdin, jobs=jobs, max_file_bytes=int(max_file_size * 2**20))
+        result = lint(targets, settings, stdin=stdin, jobs=jobs, max_file_bytes=max_bytes)
     except InputError as error:
         raise _fail(str(error)) from None
     if result.files == 0:

@@ -83,7 +83,14 @@ class ParseResult:
     has_complex_keys: bool
 
 
+#: Longer numbers stay text: Python refuses to convert huge ints to and from decimal, and no
+#: Kubernetes field holds one (int64 has 19 digits).
+_MAX_DIGITS = 100
+
+
 def _number(text: str) -> int | float | None:
+    if len(text) > _MAX_DIGITS:
+        return None
     if _INT.fullmatch(text):
         return int(text, 0) if text.startswith(("0o", "0x")) else int(text)
     if _FLOAT.fullmatch(text):

@@ -22,6 +22,7 @@ from svclint.api import LintResult, lint, lint_sources
 from svclint.diagnostics import Diagnostic, Severity
 from svclint.loader import InputError, discover, load_source
 from svclint.settings import Settings
+from svclint.yamlparse import parse_stream
 
 NOT_ALLOWED = "node-port-not-allowed"
 
@@ -914,3 +915,8 @@ def test_walks_skip_hidden_files_and_dependency_directories(tmp_path: Path) -> N
         str(tmp_path / "app" / "svc.yaml"),
     ]
 
+
+
+def test_numbers_too_long_for_python_stay_text() -> None:
+    (document,) = parse_stream("a: " + "1" * 5000 + "\nb: 0x10\n").documents
+    assert document.value == {"a": "1" * 5000, "b": 16}

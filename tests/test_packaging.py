@@ -61,8 +61,8 @@ def test_wheel_ships_every_catalog_entry(wheel: Path) -> None:
 
 def test_wheel_ships_the_schemas(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    schemas = sorted(p.name for p in (REPO / "schemas").glob("*.json"))
-    assert "output.v1.schema.json" in schemas and "rule.schema.json" in schemas
+    schemas = sorted(p.relative_to(REPO / "schemas").as_posix() for p in (REPO / "schemas").rglob("*.json"))
+    assert "output.v1.schema.json" in schemas and "k8s/service.v1.json" in schemas
     assert sorted(n.removeprefix("svclint/schemas/") for n in names
                   if n.startswith("svclint/schemas/") and n.endswith(".json")) == schemas
 
