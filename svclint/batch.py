@@ -37,6 +37,7 @@ class _FileTask:
     index: int
     source: Source
     data: bytes | None  # stdin's bytes; a file is read by the worker itself
+    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +61,11 @@ def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | N
         jobs = (os.cpu_count() or 1) if sum(sizes) >= PARALLEL_MIN_BYTES else 1
     tasks: list[Task] = []
     texts: dict[int, str] = {}  # big files, split here
-    finished: dict[int, LoadedFile] = {}  # big files that failed to decode
+    finished: dict[int, LoadedFile] = {}  # by input index
     for index, (source, size) in enumerate(zip(sources, sizes)):
-        data = stdin if source.real is None and source.error is None else None
+        data = stdin if source.real is None else None
         if size < 2 * PART_SIZE:
-            tasks.append(_FileTask(index, source, data))
+            tasks.append(_FileTask(index, source, data, size))
             continue
         raw = read_source(source, data, max_bytes)
         text = decode(raw)[0] if isinstance(raw, bytes) else None
@@ -91,7 +92,7 @@ def _run(tasks: list[Task], default_namespace: str, max_bytes: int, jobs: int) -
         return _work(tasks, default_namespace, max_bytes)
     # Contiguous batches of similar size: few round trips, balanced, input order kept.
     batches: list[list[Task]] = [[] for _ in range(jobs * 4)]
-    weights = [len(t.text) if isinstance(t, _PartTask) else _size(t.source, None) for t in tasks]
+    weights = [len(t.text) if isinstance(t, _PartTask) else t.size for t in tasks]
     share = (sum(weights) or 1) / len(batches)
     done = 0
     for task, weight in zip(tasks, weights):
