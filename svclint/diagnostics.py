@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -96,6 +97,22 @@ class Diagnostic:
     related: tuple[Related, ...] = ()
     help: str | None = None
     suppressed: bool = False
+    #: Where in ``object`` the finding is (keys and indexes); empty for file-level diagnostics.
+    at: JsonPath = ()
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable identity for baselines and code scanning: rule, file, object and field path.
+
+        Lines are left out on purpose, so a finding keeps its fingerprint when the lines above it
+        change; file-level diagnostics (no object) use their message instead of a field path.
+        """
+        if self.object is None:
+            identity = [self.rule, self.path, self.message]
+        else:
+            o = self.object
+            identity = [self.rule, self.path, o.kind, o.namespace or "", o.name, *map(str, self.at)]
+        return hashlib.sha256("\x1f".join(identity).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -39,7 +39,7 @@ def _diagnostic(rule: RuleMeta, obj: KubeObject, finding: Finding) -> Diagnostic
     return Diagnostic(
         code=rule.code, rule=rule.name, severity=rule.severity, message=finding.message,
         path=obj.path, span=object_span(obj, finding.at, on_key=finding.on_key), object=obj.ref,
-        related=related, help=finding.help,
+        related=related, help=finding.help, at=finding.at,
     )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_NODE_PORT_RANGE = (30000, 32767)  # kube-apiserver DefaultServiceNodePortRange
+#: The newest Kubernetes minor release whose validation svclint mirrors (see rules' ``mirrors``).
+DEFAULT_KUBE_VERSION = (1, 34)
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +18,8 @@ class Settings:
 
     node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE
     default_namespace: str = "default"
+    #: Target cluster version (major, minor): gates behaviour that changed between releases.
+    kube_version: tuple[int, int] = DEFAULT_KUBE_VERSION
 
 
 def parse_port_range(text: str) -> tuple[int, int]:
@@ -27,3 +31,11 @@ def parse_port_range(text: str) -> tuple[int, int]:
     if not 1 <= low <= high <= 65535:
         raise ValueError(f"invalid port range {text!r}: need 1 <= LOW <= HIGH <= 65535")
     return low, high
+
+
+def parse_kube_version(text: str) -> tuple[int, int]:
+    """Parse ``1.30``, ``v1.30`` or ``1.30.2`` into (major, minor); the patch level never matters."""
+    parts = text.strip().removeprefix("v").split(".")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        raise ValueError(f"invalid Kubernetes version {text!r}: expected MAJOR.MINOR, e.g. 1.30")
+    return int(parts[0]), int(parts[1])
