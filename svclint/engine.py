@@ -15,6 +15,7 @@ from svclint.project import Project
 from svclint.settings import Settings
 
 INTERNAL_ERROR = "internal-error"
+SCHEMA_VIOLATION = "schema-violation"
 
 
 def object_span(obj: KubeObject, at: JsonPath = (), *, on_key: bool = False) -> Span:
@@ -49,8 +50,14 @@ def check_objects(objects: Iterable[KubeObject], project: Project, settings: Set
     context = Context(project, settings)
     table = rules_by_kind(catalog, checks)
     internal = catalog[INTERNAL_ERROR]
+    schema = catalog[SCHEMA_VIOLATION]
     diagnostics: list[Diagnostic] = []
     for obj in objects:
+        if obj.violations:
+            # Rules see only well-typed objects: one diagnostic per violation, nothing else.
+            diagnostics.extend(_diagnostic(schema, obj, Finding(v.message, v.at, v.help, on_key=v.on_key))
+                               for v in obj.violations)
+            continue
         for rule, function in () if obj.custom else table.get(obj.kind, ()):
             try:
                 diagnostics.extend(_diagnostic(rule, obj, finding) for finding in function(obj, context))

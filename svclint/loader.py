@@ -16,6 +16,7 @@ from typing import Any
 
 from svclint.diagnostics import Span
 from svclint.model import KubeObject, is_analysed, mapping, sequence
+from svclint.structure import Violation, validate
 from svclint.yamlparse import YamlDocument, parse_stream, split_stream
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -272,6 +273,9 @@ def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any
     analysed = is_analysed(kind, api_version)
     if not analysed and not is_custom_resource(api_version):
         return None
+    violations: tuple[Violation, ...] = ()
+    if analysed:
+        data, violations = validate(kind, data)
     metadata = mapping(data.get("metadata"))
     name = metadata.get("name") or metadata.get("generateName") or ""
     namespace = metadata.get("namespace")
@@ -279,7 +283,7 @@ def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any
         path=path, document=doc, base=base, data=data, kind=kind, api_version=api_version,
         name=name if isinstance(name, str) else str(name),
         namespace=namespace if isinstance(namespace, str) and namespace else default_namespace,
-        order=order, custom=not analysed,
+        order=order, custom=not analysed, violations=violations,
     )
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svclint.diagnostics import JsonPath, ObjectRef
 from svclint.k8s import string_map
 from svclint.yamlparse import YamlDocument
+
+if TYPE_CHECKING:
+    from svclint.structure import Violation
 
 #: Where each workload kind keeps its pod template.
 TEMPLATE_PATHS: dict[str, JsonPath] = {
@@ -82,6 +85,8 @@ class KubeObject:
     namespace: str
     order: tuple[int, int, int, int]  # (file, part, document, item): input order, "first one wins"
     custom: bool = False  # a custom resource, kept only for the pod templates it embeds
+    #: Schema violations; ``data`` is then a repaired copy, and no rule runs on the object.
+    violations: tuple[Violation, ...] = ()
 
     @property
     def ref(self) -> ObjectRef:

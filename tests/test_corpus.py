@@ -43,6 +43,11 @@ KNOWN_INVALID: dict[tuple[str, str], str] = {
         "apps/v1 Deployment without selector",
     ("kubernetes__ingress-nginx/deploy/prometheus/deployment.yaml", "workload-selector-mismatch"):
         "apps/v1 Deployment without selector",
+    # Wrong types the API server rejects at decoding.
+    ("GoogleCloudPlatform__kubernetes-engine-samples/networking/sctp/sctp-deployment.yaml", "schema-violation"):
+        "containerPort: PORT, a placeholder the sample asks to replace",
+    ("kubernetes__examples/_archived/volumes/aws_ebs/aws-ebs-web.yaml", "schema-violation"): "protocol: tcp",
+    ("kubernetes__examples/_archived/volumes/cinder/cinder-web.yaml", "schema-violation"): "protocol: tcp",
 }
 
 #: Services whose selector matches nothing although the file is fine: pods applied with -n.

@@ -555,33 +555,37 @@ SERVICE = "apiVersion: v1\nkind: Service\n"
 DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\n"
 
 
+SCHEMA = "schema-violation"
+
+
 @pytest.mark.parametrize("text, expected", [
     ("--- 42\n--- just a string\n--- [1, 2, 3]\n--- null\n--- true\n", []),
     ("- apiVersion: v1\n  kind: Service\n  spec: {ports: [{nodePort: 30080}]}\n", []),  # a bare list
-    (SERVICE + "metadata: null\n", []),
-    (SERVICE + "metadata: [web]\n", []),
-    (SERVICE + "metadata: {name: 42, namespace: [a]}\n", []),
-    (SERVICE + "spec: []\n", []),
-    (SERVICE + "spec: just text\n", []),
-    (SERVICE + "spec: {ports: {}}\n", []),
-    (SERVICE + "spec: {ports: [42, null, [1], {nodePort: x}]}\n", []),
-    (SERVICE + "spec: {selector: [app]}\n", []),
-    (SERVICE + "spec: {selector: {app: [web]}}\n", []),
+    # A wrong type is one schema-violation, at the value (a container: at its key), and nothing else.
+    (SERVICE + "metadata: null\n", [(SCHEMA, 3, 11)]),
+    (SERVICE + "metadata: [web]\n", [(SCHEMA, 3, 1)]),
+    (SERVICE + "metadata: {name: 42, namespace: [a]}\n", [(SCHEMA, 3, 18), (SCHEMA, 3, 22)]),
+    (SERVICE + "spec: []\n", [(SCHEMA, 3, 1)]),
+    (SERVICE + "spec: just text\n", [(SCHEMA, 3, 7)]),
+    (SERVICE + "spec: {ports: {}}\n", [(SCHEMA, 3, 8)]),
+    (SERVICE + "spec: {ports: [42, null, [1], {nodePort: x}]}\n",
+     [(SCHEMA, 3, 16), (SCHEMA, 3, 20), (SCHEMA, 3, 26), (SCHEMA, 3, 42)]),
+    (SERVICE + "spec: {selector: [app]}\n", [(SCHEMA, 3, 8)]),
+    (SERVICE + "spec: {selector: {app: [web]}}\n", [(SCHEMA, 3, 19)]),
     # A type that is not a string is no type at all: no type-specific rule guesses one.
-    (SERVICE + "spec: {type: [NodePort], ports: [{nodePort: 30080}]}\n", []),
-    # A list value is pointed at through its key (3:28 is "externalName").
-    (SERVICE + "spec: {type: ExternalName, externalName: [a]}\n", [("external-name-invalid", 3, 28)]),
+    (SERVICE + "spec: {type: [NodePort], ports: [{nodePort: 30080}]}\n", [(SCHEMA, 3, 8)]),
+    (SERVICE + "spec: {type: ExternalName, externalName: [a]}\n", [(SCHEMA, 3, 28)]),
     ("apiVersion: v1\nkind: 42\nmetadata: {name: x}\n", []),
     ("apiVersion: 1\nkind: Service\n", []),
     ("apiVersion: v1\nkind: List\nitems: {a: b}\n", []),
     ("apiVersion: v1\nkind: List\nitems: [42, null, [1]]\n", []),
-    (DEPLOYMENT + "spec: {template: []}\n", [("workload-selector-mismatch", 3, 1)]),
+    (DEPLOYMENT + "spec: {template: []}\n", [(SCHEMA, 3, 8)]),
     (DEPLOYMENT + "spec: {selector: {matchLabels: [a]}, template: {spec: {containers: {}}}}\n",
-     [("workload-selector-mismatch", 3, 8)]),
+     [(SCHEMA, 3, 19), (SCHEMA, 3, 56)]),
 ], ids=lambda value: value.splitlines()[-1][:40] if isinstance(value, str) else "")
 def test_odd_shapes_give_no_traceback(text: str, expected: list[tuple[str, int, int]]) -> None:
-    # Kubernetes would reject most of these (schema validation); svclint must not crash on
-    # them (a crash would show as an internal-error diagnostic) and reports only what it can.
+    # Kubernetes rejects these when it decodes them; svclint must not crash on them (a crash
+    # would show as an internal-error diagnostic) and reports each wrong type once.
     assert found(text) == expected
 
 
@@ -730,7 +734,8 @@ def test_alias_bombs_are_not_expanded() -> None:
     levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]" for i in range(8)]
     text = "\n".join(levels) + "\napiVersion: v1\nkind: Service\nspec: {ports: *i}\n"  # 10**9 leaves
-    assert found(text) == []
+    # Ten ports that are lists, not mappings: each is one schema violation, none is looked into.
+    assert [rule for rule, _, _ in found(text)] == ["schema-violation"] * 10
 
 
 def test_python_tags_are_never_constructed(tmp_path: Path) -> None:
@@ -753,9 +758,9 @@ spec:
     (service,) = loaded.objects
     # The tag is ignored, nothing is called: a tagged sequence stays a list of strings and a
     # tagged scalar stays its text.
-    assert service.data["metadata"]["name"] == [f"touch {marker}"]
-    assert service.data["metadata"]["labels"] == {"app": f"touch {marker}", "tier": ""}
-    assert found(text) == [(NOT_ALLOWED, 11, 17)]
+    assert service.document.value["metadata"]["name"] == [f"touch {marker}"]
+    assert service.document.value["metadata"]["labels"] == {"app": f"touch {marker}", "tier": ""}
+    assert found(text) == [("schema-violation", 4, 3)]  # a name that is a list
     assert not marker.exists()
 
 
@@ -771,12 +776,13 @@ spec:
   ports: [{port: 0o120, nodePort: 0x7580}, {port: 81, nodePort: "30081"}]
 """
     (service,) = load_source("manifest.yaml", text.encode(), 0, "default").objects
-    assert service.data["metadata"]["labels"] == {"a": "on", "b": "yes", "c": "30080"}
-    assert service.data["spec"]["ports"] == [
+    value = service.document.value
+    assert value["metadata"]["labels"] == {"a": "on", "b": "yes", "c": "30080"}
+    assert value["spec"]["ports"] == [
         {"port": 80, "nodePort": 30080},
         {"port": 81, "nodePort": "30081"},
     ]
-    assert found(text) == [(NOT_ALLOWED, 7, 35)]  # a quoted "30081" is not a number: schema's job
+    assert found(text) == [("schema-violation", 7, 65)]  # a quoted "30081" is not a number
 
 
 # --- Files, directories, stdin --------------------------------------------------------------------

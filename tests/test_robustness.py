@@ -760,7 +760,7 @@ spec:
 {tag} ["touch {marker}"]
 """
     (tmp_path / "evil.yaml").write_text(text)
-    assert found(text) == [("service-selector-matches-nothing", 7, 3), ("node-port-not-allowed", 10, 17)]
+    assert found(text) == [("schema-violation", 4, 3)]  # the name is a list: nothing else is checked
     run = svclint("check", "-f", "json", "evil.yaml", cwd=tmp_path, timeout=30)
     run.assert_clean_exit(1)
     assert not marker.exists()
@@ -791,7 +791,8 @@ spec:
     - port: -99999999999999999999999
       nodePort: 0x7fffffffffffffffffffffff
 """
-    assert found(text) == [("node-port-out-of-range", 10, 17), ("node-port-out-of-range", 12, 17)]
+    assert found(text) == [("schema-violation", 8, 13)]  # 1e400 is infinity, not an integer
+    assert found(text.replace("1e400", "80")) == [("node-port-out-of-range", 10, 17), ("node-port-out-of-range", 12, 17)]
 
 
 def test_huge_node_port_on_a_cluster_ip_service() -> None:
@@ -826,6 +827,8 @@ spec:
 
 def test_yes_and_no_stay_strings_as_in_yaml_1_2() -> None:
     text = SERVICE + "spec:\n  type: NodePort\n  selector: {app: yes}\n  ports:\n    - port: 80\n      nodePort: no\n"
+    assert found(text) == [("schema-violation", 10, 17)]  # nodePort: no is the string "no"
+    text = text.replace("nodePort: no", "nodePort: 30080")
     assert found(text) == [("service-selector-matches-nothing", 7, 3)]
     (d,) = lint_sources([("m.yaml", text.encode())]).diagnostics
     assert "app=yes" in d.message
@@ -845,14 +848,18 @@ def test_a_5_mb_single_line_scalar(tmp_path: Path, request: pytest.FixtureReques
 @pytest.mark.parametrize("text, expected", [
     ("--- 42\n--- just a string\n--- [1, 2, 3]\n--- null\n--- true\n--- !!binary aGVsbG8=\n", []),
     ("- apiVersion: v1\n  kind: Service\n  spec: {ports: [{nodePort: 30080}]}\n", []),
-    (SERVICE + "metadata: null\n", [("duplicate-key", 5, 1)]),
+    # The last metadata wins (as in kubectl) and is null: two problems, two diagnostics.
+    (SERVICE + "metadata: null\n", [("duplicate-key", 5, 1), ("schema-violation", 5, 11)]),
+    # A wrong type is one schema-violation; the object is then left out of the other rules.
     ("apiVersion: v1\nkind: Service\nmetadata: null\nspec: {ports: [{port: 80, nodePort: 30080}]}\n",
-     [("node-port-not-allowed", 4, 37)]),
-    (SERVICE + "spec: []\n", []),
-    (SERVICE + "spec:\n  ports: {}\n", []),
-    (SERVICE + "spec:\n  ports: {port: 80, nodePort: 30080}\n", []),
-    (SERVICE + "spec:\n  selector: [app]\n", []),
-    (SERVICE + "spec:\n  selector: {app: [web], tier: {a: b}, 42: x}\n", [("service-selector-matches-nothing", 6, 3)]),
+     [("schema-violation", 3, 11)]),
+    (SERVICE + "spec: []\n", [("schema-violation", 5, 1)]),
+    (SERVICE + "spec:\n  ports: {}\n", [("schema-violation", 6, 3)]),
+    (SERVICE + "spec:\n  ports: {port: 80, nodePort: 30080}\n", [("schema-violation", 6, 3)]),
+    (SERVICE + "spec:\n  selector: [app]\n", [("schema-violation", 6, 3)]),
+    # An integer key becomes the string "42" (YAML to JSON), which is a valid label key.
+    (SERVICE + "spec:\n  selector: {app: [web], tier: {a: b}, 42: x}\n",
+     [("schema-violation", 6, 14), ("schema-violation", 6, 26)]),
     ("apiVersion: v1\nkind: 42\nmetadata: {name: x}\n", []),
     ("apiVersion: [v1]\nkind: {Service: 1}\n", []),
     (("apiVersion: v1\nkind: List\nitems: [42, null, [1], 'x', {kind: Service}, {apiVersion: v1, kind: Service, "
@@ -860,9 +867,11 @@ def test_a_5_mb_single_line_scalar(tmp_path: Path, request: pytest.FixtureReques
     ("apiVersion: v1\nkind: List\nitems: {a: b}\n", []),
     ("apiVersion: v1\nkind: List\n", []),
     ("apiVersion: v1\nkind: ServiceList\nitems:\n- apiVersion: v1\n  kind: List\n  items: [{apiVersion: v1}]\n", []),
-    (SERVICE + "spec:\n  type: ExternalName\n  externalName: {host: db}\n", [("external-name-invalid", 7, 3)]),
-    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: [], selector: 7}\n", []),
-    ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec: {jobTemplate: null}\n", []),
+    (SERVICE + "spec:\n  type: ExternalName\n  externalName: {host: db}\n", [("schema-violation", 7, 3)]),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: [], selector: 7}\n",
+     [("schema-violation", 4, 8), ("schema-violation", 4, 32)]),
+    ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec: {jobTemplate: null}\n",
+     [("schema-violation", 4, 21)]),
     ("apiVersion: example.com/v1\nkind: Foo\nspec: [1, {metadata: {labels: 7}}]\n", []),
 ], ids=lambda v: repr(v.splitlines()[-1][:40]) if isinstance(v, str) else "")
 def test_documents_of_odd_shapes(text: str, expected: list[tuple[str, int, int]]) -> None:
@@ -1021,19 +1030,22 @@ items: *l8
     run = svclint("check", "-f", "json", "bomb.yaml", cwd=tmp_path, timeout=HANG_TIMEOUT, memory_mb=1024)
     record(request, "alias bomb, 9 levels x 9", run)
     run.assert_clean_exit()
-    selector = text.splitlines().index("  selector: {matchLabels: *l8}") + 1
-    assert run.where == [("workload-selector-mismatch", selector, 3)]  # an empty selector: the Deployment's own
+    # Every field holding the bomb has the wrong type: one schema violation each (a list of 9
+    # lists where a list of mappings belongs: one per item), nothing else, nothing expanded.
+    assert {rule for rule, _, _ in run.where} == {"schema-violation"}
+    assert len(run.where) == 9 + 6 + 2 * 9 + 3
     assert run.seconds < LIMIT
 
 
-#: Each quotes a field that holds the bomb in its message; the rule that must still report it.
+#: Each puts the bomb in a field that a rule quotes in its message (before the schema gate, the
+#: rule reported it); now the wrong type is reported, without expanding it: how many times.
 BOMB_CONSUMERS = {
     "externalName": ("""\
 apiVersion: v1
 kind: Service
 metadata: {name: db}
 spec: {type: ExternalName, externalName: *l8}
-""", "external-name-invalid"),
+""", 1),
     "matchExpressions-values": ("""\
 apiVersion: apps/v1
 kind: Deployment
@@ -1041,7 +1053,7 @@ metadata: {name: web}
 spec:
   selector: {matchExpressions: [{key: app, operator: In, values: *l8}]}
   template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c}]}}
-""", "workload-selector-mismatch"),
+""", 9),
     "port-of-a-named-target-port": ("""\
 apiVersion: v1
 kind: Service
@@ -1054,13 +1066,13 @@ metadata: {name: web}
 spec:
   selector: {matchLabels: {app: web}}
   template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}}
-""", "target-port-name-not-found"),
+""", 1),
     "port-of-a-node-port-collision": ("""\
 apiVersion: v1
 kind: Service
 metadata: {name: web}
 spec: {type: NodePort, ports: [{port: *l8, nodePort: 30080}, {port: 81, nodePort: 30080}]}
-""", "node-port-collision"),
+""", 1),
 }
 
 
@@ -1144,8 +1156,8 @@ def test_an_alias_bomb_in_fields_that_messages_quote(hang_runs: dict[str, Callab
     run = hang_runs[f"bomb-{consumer}"]()
     record(request, f"alias bomb in {consumer}", run)
     run.assert_clean_exit(1)
-    assert [rule for rule, _, _ in run.where] == [BOMB_CONSUMERS[consumer][1]]
-    assert "a list" in run.report["diagnostics"][0]["message"] or consumer == "port-of-a-node-port-collision"
+    assert [rule for rule, _, _ in run.where] == ["schema-violation"] * BOMB_CONSUMERS[consumer][1]
+    assert "a list" in run.report["diagnostics"][0]["message"]
     assert len(run.stdout) < 10_000
     assert run.seconds < LIMIT
 
@@ -1243,15 +1255,16 @@ DEEP = "[" * 190 + "]" * 190
 
 
 @pytest.mark.parametrize("text, expected", [
-    (SERVICE + f"spec: {{type: ExternalName, externalName: {DEEP}}}\n", [("external-name-invalid", 5, 28)]),
+    # The deep value is where a scalar belongs: one schema violation, at the start of the value.
+    (SERVICE + f"spec: {{type: ExternalName, externalName: {DEEP}}}\n", [("schema-violation", 5, 28)]),
     (("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
       f"  selector: {{matchExpressions: [{{key: app, operator: NotIn, values: [web, {DEEP}]}}]}}\n"
-      "  template: {metadata: {labels: {app: web}}}\n"), [("workload-selector-mismatch", 5, 33)]),
+      "  template: {metadata: {labels: {app: web}}}\n"), [("schema-violation", 5, 75)]),
     (SERVICE + f"spec: {{type: NodePort, ports: [{{port: {DEEP}, nodePort: 30080}}, {{port: 81, nodePort: 30080}}]}}\n",
-     [("node-port-collision", 5, 460)]),
+     [("schema-violation", 5, 33)]),
     ((SERVICE + f"spec: {{selector: {{app: web}}, ports: [{{port: {DEEP}, targetPort: http}}]}}\n---\n"
       "apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec: {containers: [{name: c}]}\n"),
-     [("target-port-name-not-found", 5, 439)]),
+     [("schema-violation", 5, 39)]),
     (SERVICE + "spec: {type: ExternalName, externalName: " + "[" * 5000 + "]" * 5000 + "}\n",
      [("yaml-syntax-error", 5, 240)]),
 ], ids=["externalName", "matchExpressions-values", "node-port-collision-port", "target-port-name-port", "too-deep"])
@@ -1286,9 +1299,9 @@ def test_a_number_of_4301_digits(text: str) -> None:
 
 def test_a_huge_hexadecimal_node_port() -> None:
     text = SERVICE + "spec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 0x" + "f" * 4000 + "\n"
-    # Numbers over 100 characters stay text (no Kubernetes field holds one): no rule sees an
-    # int here, and nothing crashes; the type error is schema validation's to report.
-    assert found(text) == []
+    # Numbers over 100 characters stay text (no Kubernetes field holds one): a string where an
+    # integer belongs, and nothing crashes.
+    assert found(text) == [("schema-violation", 9, 17)]
 
 
 APP = """\

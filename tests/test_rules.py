@@ -617,10 +617,15 @@ def test_match_expressions_not_satisfied_by_template_labels(expression: str, sho
     assert f"do not satisfy matchExpressions[0] ({shown})" in d.message
 
 
+def test_unknown_match_expression_operator_is_a_schema_violation() -> None:
+    [d] = lint(EXPRESSIONS.format(expression="{key: tier, operator: Equals, values: [frontend]}"))
+    assert (d.rule, d.span.line, d.span.column) == ("schema-violation", 8, 31)
+    assert "must be one of In, NotIn, Exists, DoesNotExist, not the string 'Equals'" in d.message
+
+
 @pytest.mark.parametrize(
     "expression",
     [
-        "{key: tier, operator: Equals, values: [frontend]}",
         "{key: tier, operator: In}",
         "{operator: Exists}",
     ],
@@ -1583,10 +1588,11 @@ def test_missing_external_name_points_at_spec() -> None:
     """) == [("external-name-invalid", 5, 1)]
 
 
-def test_external_name_that_is_not_a_string() -> None:
+def test_external_name_that_is_not_a_string_is_a_schema_violation() -> None:
     [d] = lint(EXTERNAL.format(value="42"))
-    assert (d.rule, d.span.line, d.span.column) == ("external-name-invalid", 7, 17)
-    assert d.message == "externalName must be a DNS name string, not 42"
+    assert (d.rule, d.span.line, d.span.column) == ("schema-violation", 7, 17)
+    assert d.message == "spec.externalName must be a string, not the number 42"
+    assert d.help == 'quote the value, e.g. "42"'
 
 
 @pytest.mark.parametrize("value", ["192.0.2.10", "192.0.2.10.", "10.0.0.1"])
