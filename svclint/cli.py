@@ -76,6 +76,14 @@ def _default_format(output: Path | None) -> OutputFormat:
     return OutputFormat.text
 
 
+def _source_root() -> str | None:
+    """The current directory as a file URI ending in /: relative paths in a report start there."""
+    try:
+        return Path.cwd().as_uri().rstrip("/") + "/"
+    except OSError:  # the directory was removed under us: the report just does not say
+        return None
+
+
 @app.command()
 def check(
     paths: Annotated[list[str] | None, typer.Argument(help="Files, directories (recursive) or - for stdin.")] = None,
@@ -126,7 +134,7 @@ def check(
         typer.echo(f"svclint: warning: no .yaml, .yml or .json files in {' '.join(targets)}", err=True)
     chosen = output_format or _default_format(output)
     render = renderer(chosen)
-    source_root = Path.cwd().as_uri().rstrip("/") + "/"  # relative paths in the report start here
+    source_root = _source_root()
     # File names that are not UTF-8 and lone surrogates from JSON escapes must not crash a
     # report: they are written as backslash escapes.
     if output is None:

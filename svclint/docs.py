@@ -87,9 +87,9 @@ def render_reference(catalog: Catalog) -> str:
         "",
         f"<!-- Generated from the catalog in rules/; do not edit. Regenerate: {REFERENCE_COMMAND} -->",
         "",
-        "Every rule svclint has, with why it matters, how to fix it, the Kubernetes behaviour it",
-        "follows, and a failing and a passing example (both run as tests). `svclint explain NAME`",
-        "prints one of them.",
+        "Every rule svclint has: why it matters, how to fix it, the Kubernetes behaviour it follows",
+        "and, for the checks, a failing and a passing example (the test suite runs both).",
+        "`svclint explain NAME` prints one rule.",
         "",
         *index,
     ]
