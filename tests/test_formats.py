@@ -351,6 +351,14 @@ def test_github_escapes_what_a_manifest_controls(workdir: Path) -> None:
     assert lines[0].startswith("::error file=a%2Cb%3Ac%25d%0A%3A%3Awarning%3A%3Ainjected.yaml,line=9,col=17,")
 
 
+def test_github_file_is_the_path_without_dot_steps(workdir: Path) -> None:
+    write("deploy/svc.yaml", CLUSTER_IP_WITH_NODE_PORT)
+    (workdir / "other").mkdir()
+    for given in ("./deploy", "other/../deploy/svc.yaml"):
+        first = svclint_cli("check", "-f", "github", given).stdout.splitlines()[0]
+        assert first.startswith("::error file=deploy/svc.yaml,line=9,col=17,"), given
+
+
 def test_github_stdin_is_not_attached_to_a_file() -> None:
     result = svclint_cli("check", "-f", "github", "-", input=CLUSTER_IP_WITH_NODE_PORT)
     assert result.stdout.splitlines()[0] == (

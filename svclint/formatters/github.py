@@ -7,6 +7,8 @@ command early or start another one.
 
 from __future__ import annotations
 
+import posixpath
+from pathlib import PurePath
 from typing import TextIO
 
 from svclint.api import LintResult
@@ -28,6 +30,13 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def repository_path(path: str) -> str:
+    """A relative path without ``./`` or ``dir/..`` steps, as GitHub names the repository's files
+    (``svclint check ./deploy`` prints ``./deploy/...``); an absolute path is passed as given."""
+    pure = PurePath(path)
+    return path if pure.is_absolute() else posixpath.normpath(pure.as_posix())
+
+
 def annotation(d: Diagnostic) -> str:
     """One workflow command line for a diagnostic."""
     span = d.span
@@ -38,7 +47,7 @@ def annotation(d: Diagnostic) -> str:
     else:
         # GitHub takes columns only for an annotation on one line.
         one_line = span.end_line == span.line
-        properties += [("file", d.path), ("line", span.line)]
+        properties += [("file", repository_path(d.path)), ("line", span.line)]
         properties += [("col", span.column)] if one_line else []
         properties += [("endLine", span.end_line)]
         properties += [("endColumn", span.end_column)] if one_line else []
