@@ -41,10 +41,10 @@ def annotation(d: Diagnostic) -> str:
     """One workflow command line for a diagnostic."""
     span = d.span
     properties: list[tuple[str, object]] = []
-    lines = [d.message]
     if d.path == STDIN:  # no file in the repository to attach it to: say where in the text
         lines = [f"{d.path}:{span.line}:{span.column}: {d.message}"]
     else:
+        lines = [d.message]
         # GitHub takes columns only for an annotation on one line.
         one_line = span.end_line == span.line
         properties += [("file", repository_path(d.path)), ("line", span.line)]
