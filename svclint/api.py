@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from svclint.batch import load_all
 from svclint.catalog import Catalog, load_catalog
 from svclint.checks import discover_checks
-from svclint.diagnostics import Diagnostic, Severity
+from svclint.diagnostics import CheckedObject, Diagnostic, Severity
 from svclint.engine import INTERNAL_ERROR, check_objects, load_diagnostics
 from svclint.loader import MAX_FILE_BYTES, LoadedFile, discover, load_source
 from svclint.project import build_project
@@ -22,7 +22,12 @@ class LintResult:
 
     diagnostics: tuple[Diagnostic, ...]
     files: int
-    objects: int  # Services and workloads analysed
+    checked: tuple[CheckedObject, ...] = ()  # Services and workloads analysed, in input order
+
+    @property
+    def objects(self) -> int:
+        """How many Services and workloads were analysed."""
+        return len(self.checked)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity and not d.suppressed)
@@ -84,5 +89,5 @@ def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog) -> Li
     diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
     diagnostics += check_objects(objects, project, settings, catalog, discover_checks())
     diagnostics.sort(key=lambda d: d.sort_key)
-    analysed = sum(1 for obj in objects if not obj.custom)
-    return LintResult(tuple(diagnostics), len(loaded), analysed)
+    checked = tuple(CheckedObject(obj.path, obj.ref) for obj in objects if not obj.custom)
+    return LintResult(tuple(diagnostics), len(loaded), checked)

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from svclint import __version__
+from svclint.formatters import OutputFormat
 from svclint.loader import MAX_FILE_BYTES
 
 app = typer.Typer(
@@ -20,11 +21,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # manifests can hold Secrets: never print locals
     help="Static analyzer for Kubernetes Service networking manifests.",
 )
-
-
-class OutputFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
 
 
 class FailOn(str, enum.Enum):
@@ -37,6 +33,11 @@ class FailOn(str, enum.Enum):
 class CatalogFormat(str, enum.Enum):
     text = "text"
     json = "json"
+    markdown = "markdown"
+
+
+class DocFormat(str, enum.Enum):
+    text = "text"
     markdown = "markdown"
 
 
@@ -67,10 +68,29 @@ def _use_color(stream: object) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+def _default_format(output: Path | None) -> OutputFormat:
+    """github inside GitHub Actions when the report goes to stdout (the runner reads workflow
+    commands from the step's output only, not from a file), text otherwise."""
+    if output is None and os.environ.get("GITHUB_ACTIONS") == "true":
+        return OutputFormat.github
+    return OutputFormat.text
+
+
+def _source_root() -> str | None:
+    """The current directory as a file URI ending in /: relative paths in a report start there."""
+    try:
+        return Path.cwd().as_uri().rstrip("/") + "/"
+    except OSError:  # the directory was removed under us: the report just does not say
+        return None
+
+
 @app.command()
 def check(
     paths: Annotated[list[str] | None, typer.Argument(help="Files, directories (recursive) or - for stdin.")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[OutputFormat | None, typer.Option(
+        "--format", "-f", show_default=False,
+        help="Output format (default: github when GITHUB_ACTIONS=true and no --output, else text).",
+    )] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that makes the exit code 1.")] = FailOn.error,
     node_port_range: Annotated[
@@ -90,7 +110,7 @@ def check(
     """Check manifests and report problems with Services, selectors and ports."""
     from svclint.api import lint
     from svclint.diagnostics import Severity
-    from svclint.formatters import FORMATTERS
+    from svclint.formatters import RenderOptions, renderer
     from svclint.loader import STDIN, InputError
     from svclint.settings import Settings, parse_port_range
 
@@ -112,17 +132,20 @@ def check(
         raise _fail(str(error)) from None
     if result.files == 0:
         typer.echo(f"svclint: warning: no .yaml, .yml or .json files in {' '.join(targets)}", err=True)
-    render = FORMATTERS[output_format.value]
+    chosen = output_format or _default_format(output)
+    render = renderer(chosen)
+    source_root = _source_root()
     # File names that are not UTF-8 and lone surrogates from JSON escapes must not crash a
     # report: they are written as backslash escapes.
     if output is None:
         if isinstance(sys.stdout, io.TextIOWrapper):
             sys.stdout.reconfigure(errors="backslashreplace")
-        render(result, sys.stdout, output_format is OutputFormat.text and _use_color(sys.stdout))
+        color = chosen is OutputFormat.text and _use_color(sys.stdout)
+        render(result, sys.stdout, RenderOptions(color=color, source_root=source_root))
     else:
         try:
             with open(output, "w", encoding="utf-8", errors="backslashreplace") as handle:
-                render(result, handle, False)
+                render(result, handle, RenderOptions(source_root=source_root))
         except OSError as error:
             raise _fail(f"--output {output}: {error.strerror or error}") from None
     raise typer.Exit(result.exit_code(threshold))
@@ -140,15 +163,32 @@ def rules(
 
 
 @app.command()
-def rule(name: Annotated[str, typer.Argument(help="Rule name or code, e.g. node-port-collision or SVC302.")]) -> None:
-    """Show the documentation of one rule."""
+def explain(
+    name: Annotated[
+        str | None, typer.Argument(help="Rule name or code, e.g. node-port-collision or SVC302.")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every rule (with markdown: docs/rules.md).")] = False,
+    output_format: Annotated[DocFormat, typer.Option("--format", "-f", help="Output format.")] = DocFormat.text,
+) -> None:
+    """Show a rule's documentation: why it matters, how to fix it, a failing and a passing example."""
     from svclint.catalog import load_catalog
-    from svclint.docs import render_rule
+    from svclint.docs import render_reference, render_rule, render_rule_markdown
 
-    meta = load_catalog().get(name)
+    catalog = load_catalog()
+    if every == (name is not None):
+        raise _fail("give a rule name or code, or --all")
+    markdown = output_format is DocFormat.markdown
+    if name is None:
+        typer.echo(render_reference(catalog) if markdown else "\n".join(map(render_rule, catalog)), nl=False)
+        return
+    meta = catalog.get(name)
     if meta is None:
         raise _fail(f"unknown rule {name!r}; `svclint rules` lists them")
-    typer.echo(render_rule(meta), nl=False)
+    typer.echo(render_rule_markdown(meta) if markdown else render_rule(meta), nl=False)
+
+
+# The first name of `explain`, kept working for scripts that use it.
+app.command("rule", hidden=True)(explain)
 
 
 def main() -> None:

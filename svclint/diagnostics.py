@@ -55,6 +55,14 @@ class ObjectRef:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckedObject:
+    """A Service or workload the checks looked at, and the file it is in (JUnit has a test case each)."""
+
+    path: str
+    ref: ObjectRef
+
+
+@dataclass(frozen=True, slots=True)
 class Related:
     """A secondary location: the other object of a collision, the nearest workload, ..."""
 

@@ -11,6 +11,7 @@ import pytest
 from svclint.api import lint
 from svclint.catalog import load_catalog
 from svclint.docs import render_catalog
+from svclint.formatters import RenderOptions
 from svclint.formatters.text import render
 from svclint.yamlparse import parse_stream
 
@@ -26,7 +27,7 @@ def test_rules_table_is_the_catalog() -> None:
 def test_example_output_is_what_svclint_prints(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     out = io.StringIO()
-    render(lint(["examples/"]), out, False)
+    render(lint(["examples/"]), out, RenderOptions())
     shown = re.search(r"It prints this.*?```text\n(.*?)```", README, re.DOTALL)
     assert shown is not None
     assert shown.group(1) == out.getvalue()

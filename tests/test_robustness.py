@@ -8,7 +8,7 @@ Two kinds of tests:
   wrong types in any field, huge numbers, NaN, deep nesting, unicode, duplicated keys inserted
   in the text, truncation. For every input ``lint_sources`` returns without raising; every
   span (and related span) lies inside its file; no diagnostic is ``internal-error``; two runs
-  give identical results; the report renders as UTF-8; and manifests split over several files
+  give identical results; the report renders as UTF-8 in every format (JUnit as XML); and manifests split over several files
   give the same findings as one multi-document file.
 * Explicit cases, each asserting exact diagnostics, or completion within a time (and memory)
   bound in a subprocess running the real command line (``python -m svclint check``).
@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -50,7 +51,7 @@ from hypothesis import strategies as st
 from svclint.api import LintResult, lint, lint_sources
 from svclint.catalog import load_catalog
 from svclint.diagnostics import Severity, Span
-from svclint.formatters import FORMATTERS
+from svclint.formatters import OutputFormat, RenderOptions, renderer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX process control: process groups, rlimits, FIFOs")
 
@@ -102,9 +103,9 @@ def span_fits(text: str, span: Span) -> bool:
     return False
 
 
-def render(result: LintResult, name: str) -> str:
+def render(result: LintResult, output_format: OutputFormat) -> str:
     out = io.StringIO()
-    FORMATTERS[name](result, out, False)
+    renderer(output_format)(result, out, RenderOptions())
     return out.getvalue()
 
 
@@ -123,12 +124,14 @@ def check_invariants(sources: Sequence[tuple[str, bytes | str]]) -> LintResult:
     assert result.exit_code(Severity.ERROR) in (0, 1)
     assert result.exit_code(None) == 0
     assert result.files == len(sources)
-    for name in FORMATTERS:
-        report = render(result, name)
+    for output_format in OutputFormat:
+        report = render(result, output_format)
         # Lone surrogates (a lone \\ud800 escape, a file name that is not UTF-8) may be in a
         # report; the command line writes them as backslash escapes. A pair must have been joined.
         assert not re.search("[\ud800-\udbff][\udc00-\udfff]", report), report
         report.encode("utf-8", "surrogatepass")
+        if output_format is OutputFormat.junit:  # control characters and surrogates escaped
+            ElementTree.fromstring(report.encode("ascii"))
     return result
 
 

@@ -1,17 +1,43 @@
-"""Output formats: each is one ``render(result, out, color)`` function, registered by name."""
+"""Output formats: each is a module here with one ``render(result, out, options)`` function.
+
+A format's module is imported only when it is chosen (``renderer``), so a plain ``svclint check``
+does not pay for XML or SARIF at start-up.
+"""
 
 from __future__ import annotations
 
+import enum
+import importlib
 from collections.abc import Callable
-from typing import TextIO
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
 
-from svclint.api import LintResult
-from svclint.formatters import json as json_format
-from svclint.formatters import text as text_format
+if TYPE_CHECKING:
+    from svclint.api import LintResult
 
-Renderer = Callable[[LintResult, TextIO, bool], None]
+class OutputFormat(str, enum.Enum):
+    """Every format, by the name ``--format`` takes; the module ``svclint.formatters.<name>`` renders it."""
 
-FORMATTERS: dict[str, Renderer] = {
-    "text": text_format.render,
-    "json": json_format.render,
-}
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """What a format needs besides the result; the command line gathers it from the environment."""
+
+    color: bool = False
+    #: ``file://`` URI (ending in ``/``) of the directory relative paths start from: SARIF's %SRCROOT%.
+    source_root: str | None = None
+
+
+Renderer = Callable[["LintResult", TextIO, RenderOptions], None]
+
+
+def renderer(output_format: OutputFormat) -> Renderer:
+    """The render function of a format, imported now."""
+    render: Renderer = importlib.import_module(f"{__name__}.{output_format.value}").render
+    return render

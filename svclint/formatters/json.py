@@ -7,6 +7,7 @@ from typing import Any, TextIO
 
 from svclint.api import LintResult
 from svclint.diagnostics import Diagnostic, Severity
+from svclint.formatters import RenderOptions
 
 VERSION = 1
 
@@ -50,6 +51,7 @@ def document(result: LintResult) -> dict[str, Any]:
     }
 
 
-def render(result: LintResult, out: TextIO, color: bool) -> None:
+def render(result: LintResult, out: TextIO, options: RenderOptions) -> None:
+    """The document, indented, ending with a newline."""
     json.dump(document(result), out, indent=2, ensure_ascii=False)
     out.write("\n")

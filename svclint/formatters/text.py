@@ -6,6 +6,7 @@ from typing import TextIO
 
 from svclint.api import LintResult
 from svclint.diagnostics import Diagnostic, Severity
+from svclint.formatters import RenderOptions
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -39,8 +40,9 @@ def summary(result: LintResult) -> str:
     return f"{', '.join(counts)} {scope}"
 
 
-def render(result: LintResult, out: TextIO, color: bool) -> None:
+def render(result: LintResult, out: TextIO, options: RenderOptions) -> None:
+    """Unsuppressed diagnostics in order, then the summary line."""
     for diagnostic in result.diagnostics:
         if not diagnostic.suppressed:
-            out.write(format_diagnostic(diagnostic, color) + "\n")
+            out.write(format_diagnostic(diagnostic, options.color) + "\n")
     out.write(summary(result) + "\n")

@@ -7,7 +7,7 @@ Every input is turned into one or more in-memory files and linted with
 * no diagnostic is ``internal-error`` (a rule crashed);
 * every span, and every related span, lies inside its file;
 * a second run gives the very same result;
-* the report renders as text and as JSON, with any JSON surrogate-pair escape joined.
+* the report renders in every output format, with any JSON surrogate-pair escape joined.
 
 Time and memory bounds are libFuzzer's: ``-timeout=10`` makes an input that takes longer a
 ``timeout-*`` finding, ``-rss_limit_mb=2048`` one that needs more memory an ``oom-*`` one.
@@ -32,12 +32,12 @@ if atheris is not None:
         from svclint.api import LintResult, lint_sources
         from svclint.catalog import load_catalog
         from svclint.diagnostics import Severity, Span
-        from svclint.formatters import FORMATTERS
+        from svclint.formatters import OutputFormat, RenderOptions, renderer
 else:  # still importable (and checkable by linters) without atheris
     from svclint.api import LintResult, lint_sources
     from svclint.catalog import load_catalog
     from svclint.diagnostics import Severity, Span
-    from svclint.formatters import FORMATTERS
+    from svclint.formatters import OutputFormat, RenderOptions, renderer
 
 CATALOG = load_catalog()
 _LINE_BREAKS = (re.compile(r"\n"), re.compile(r"\r\n|[\r\n]"), re.compile(r"\r\n|[\r\n\x85\u2028\u2029]"))
@@ -88,9 +88,9 @@ def check(sources: list[tuple[str, bytes]], result: LintResult) -> None:
                 raise AssertionError(f"related span outside its file: {d.rule} {related}")
     if result.exit_code(Severity.ERROR) not in (0, 1):
         raise AssertionError("exit code 2")
-    for render in FORMATTERS.values():
+    for output_format in OutputFormat:
         out = io.StringIO()
-        render(result, out, False)
+        renderer(output_format)(result, out, RenderOptions())
         report = out.getvalue()
         # Lone surrogates may be in a report (a lone \ud800 escape; the command line writes them
         # as backslash escapes), but a pair from a JSON escape must have been joined.

@@ -1,0 +1,68 @@
+"""GitHub Actions workflow commands: each diagnostic becomes an annotation on its file and line.
+
+One ``::error``/``::warning``/``::notice`` line per unsuppressed diagnostic, then the summary as a
+plain log line. Everything a manifest controls is escaped, so no file name or value can end a
+command early or start another one.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePath
+from typing import TextIO
+
+from svclint.api import LintResult
+from svclint.diagnostics import Diagnostic, Severity
+from svclint.formatters import RenderOptions
+from svclint.formatters.text import summary
+from svclint.loader import STDIN
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    """The message part of a workflow command (the runner's ``EscapeData``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value: also ``:`` and ``,``, which would end the value (the runner's ``EscapeProperty``)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def repository_path(path: str) -> str:
+    """A relative path without ``./`` or ``dir/..`` steps, as GitHub names the repository's files
+    (``svclint check ./deploy`` prints ``./deploy/...``); an absolute path is passed as given."""
+    pure = PurePath(path)
+    return path if pure.is_absolute() else posixpath.normpath(pure.as_posix())
+
+
+def annotation(d: Diagnostic) -> str:
+    """One workflow command line for a diagnostic."""
+    span = d.span
+    properties: list[tuple[str, object]] = []
+    if d.path == STDIN:  # no file in the repository to attach it to: say where in the text
+        lines = [f"{d.path}:{span.line}:{span.column}: {d.message}"]
+    else:
+        lines = [d.message]
+        # GitHub takes columns only for an annotation on one line.
+        one_line = span.end_line == span.line
+        properties += [("file", repository_path(d.path)), ("line", span.line)]
+        properties += [("col", span.column)] if one_line else []
+        properties += [("endLine", span.end_line)]
+        properties += [("endColumn", span.end_column)] if one_line else []
+    properties.append(("title", f"{d.code} {d.rule}"))
+    if d.help:
+        lines.append(f"help: {d.help}")
+    lines += [f"note: {r.path}:{r.span.line}:{r.span.column}: {r.message}" for r in d.related]
+    fields = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
+    message = escape_data("\n".join(lines))
+    return f"::{COMMANDS[d.severity]} {fields}::{message}"
+
+
+def render(result: LintResult, out: TextIO, options: RenderOptions) -> None:
+    """Annotations for the unsuppressed diagnostics, then the summary line."""
+    for diagnostic in result.diagnostics:
+        if not diagnostic.suppressed:
+            out.write(annotation(diagnostic) + "\n")
+    out.write(summary(result) + "\n")
