@@ -236,7 +236,8 @@ def _selector_problem(selector: str, catalog: Catalog) -> str | None:
         return None
     if _PREFIX.fullmatch(selector) and any(rule.code.startswith(selector) for rule in catalog):
         return None
-    return f"unknown rule {selector!r}{_did_you_mean(selector, list(catalog.index))}; `svclint rules` lists them"
+    names = [] if selector.startswith("SVC") else [rule.name for rule in catalog]  # a near code is no hint
+    return f"unknown rule {selector!r}{_did_you_mean(selector, names)}; `svclint rules` lists them"
 
 
 def _semantic_problems(data: Mapping[str, Any], root: str, catalog: Catalog) -> Iterator[Problem]:
@@ -250,7 +251,7 @@ def _semantic_problems(data: Mapping[str, Any], root: str, catalog: Catalog) -> 
             yield at, False, problem
     for rule in data.get("severity", {}):
         if rule not in catalog.index:
-            yield ("severity", rule), True, f"unknown rule {rule!r}{_did_you_mean(rule, list(catalog.index))}"
+            yield ("severity", rule), True, _selector_problem(rule, catalog) or ""
         elif catalog[rule].name == UNCONFIGURABLE:
             yield ("severity", rule), True, f"{rule} is svclint's own failure and is always an error"
     globs = [(("exclude", i), glob, False) for i, glob in enumerate(data.get("exclude", ()))]
