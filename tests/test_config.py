@@ -111,8 +111,8 @@ def test_every_key_is_documented_in_the_readme() -> None:
 @pytest.mark.parametrize(("text", "errors"), [
     ("selct: [SVC1]\n", [".svclint.yaml:1:1: selct: unknown key 'selct' (did you mean 'select'?)"]),
     ("select:\n  - SVC3\n  - node-port-colision\n",
-     [".svclint.yaml:3:5: select[1]: unknown rule 'node-port-colision' (did you mean 'node-port-collision'?); "
-      "`svclint rules` lists them"]),
+     [(".svclint.yaml:3:5: select[1]: unknown rule 'node-port-colision' (did you mean 'node-port-collision'?); "
+      "`svclint rules` lists them")]),
     ("ignore: [SVC9]\n", [".svclint.yaml:1:10: ignore[0]: unknown rule 'SVC9'; `svclint rules` lists them"]),
     ("select: SVC3\n", [".svclint.yaml:1:9: select: expected a list, got the string 'SVC3'"]),
     ("select: [Svc3]\n", [".svclint.yaml:1:10: select[0]: 'Svc3' is not a rule name, code, code prefix (SVC3) or ALL"]),
@@ -127,22 +127,22 @@ def test_every_key_is_documented_in_the_readme() -> None:
     ("per-file-ignores:\n  deploy: SVC3\n",
      [".svclint.yaml:2:11: per-file-ignores.deploy: expected a list, got the string 'SVC3'"]),
     ("kube-version: 1.30\n",
-     [".svclint.yaml:1:15: kube-version: expected a string, got the number 1.3: quote the version "
-      '(kube-version: "1.30"); unquoted, 1.30 is the number 1.3']),
-    ("kube-version: 'one.thirty'\n", [".svclint.yaml:1:15: kube-version: 'one.thirty' is not a Kubernetes "
-                                      'version such as "1.30"']),
+     [(".svclint.yaml:1:15: kube-version: expected a string, got the number 1.3: quote the version "
+      '(kube-version: "1.30"); unquoted, 1.30 is the number 1.3')]),
+    ("kube-version: 'one.thirty'\n", [(".svclint.yaml:1:15: kube-version: 'one.thirty' is not a Kubernetes "
+                                      'version such as "1.30"')]),
     ("node-port-range: 32767-30000\n",
      [".svclint.yaml:1:18: node-port-range: invalid port range '32767-30000': need 1 <= LOW <= HIGH <= 65535"]),
-    ("default-namespace: Prod\n", [".svclint.yaml:1:20: default-namespace: 'Prod' is not a namespace name "
-                                   "(lowercase letters, digits and '-', at most 63 characters)"]),
-    ("fail-on: errors\n", [".svclint.yaml:1:10: fail-on: expected one of error, warning, info, never, "
-                           "got the string 'errors'"]),
+    ("default-namespace: Prod\n", [(".svclint.yaml:1:20: default-namespace: 'Prod' is not a namespace name "
+                                   "(lowercase letters, digits and '-', at most 63 characters)")]),
+    ("fail-on: errors\n", [(".svclint.yaml:1:10: fail-on: expected one of error, warning, info, never, "
+                           "got the string 'errors'")]),
     ("- select\n", [".svclint.yaml:1:1: expected a mapping, got a list"]),
-    ("select: [SVC3\n", [".svclint.yaml:2:1: while parsing a flow sequence; expected ',' or ']', but got "
-                         "'<stream end>'"]),
+    ("select: [SVC3\n", [(".svclint.yaml:2:1: while parsing a flow sequence; expected ',' or ']', but got "
+                         "'<stream end>'")]),
     ("select: [SVC3]\nselect: [SVC4]\n",
-     [".svclint.yaml:2:1: duplicate key 'select' (first defined on line 1); kubectl's strict field validation "
-      "rejects the document: keep one"]),
+     [(".svclint.yaml:2:1: duplicate key 'select' (first defined on line 1); kubectl's strict field validation "
+      "rejects the document: keep one")]),
     ("selct: []\nexclud: []\n", [".svclint.yaml:1:1: selct: unknown key 'selct' (did you mean 'select'?)",
                                  ".svclint.yaml:2:1: exclud: unknown key 'exclud' (did you mean 'exclude'?)"]),
 ])
@@ -158,11 +158,11 @@ def test_a_wrong_yaml_configuration_names_the_key_and_position(workdir: Path, te
     ('[tool.svclint]\nselect = "SVC3"\n',
      "pyproject.toml: tool.svclint.select: expected a list, got the string 'SVC3'"),
     ('[tool.svclint]\nper-file-ignores = {"deploy/*.yaml" = ["SVC0", "nope"]}\n',
-     'pyproject.toml: tool.svclint.per-file-ignores."deploy/*.yaml"[1]: unknown rule \'nope\'; '
-     "`svclint rules` lists them"),
+     ('pyproject.toml: tool.svclint.per-file-ignores."deploy/*.yaml"[1]: unknown rule \'nope\'; '
+     "`svclint rules` lists them")),
     ("[tool.svclint]\nkube-version = 1.30\n",
-     "pyproject.toml: tool.svclint.kube-version: expected a string, got the number 1.3: quote the version "
-     '(kube-version: "1.30"); unquoted, 1.30 is the number 1.3'),
+     ("pyproject.toml: tool.svclint.kube-version: expected a string, got the number 1.3: quote the version "
+     '(kube-version: "1.30"); unquoted, 1.30 is the number 1.3')),
     ("[tool.svclint]\nselect = [\n", "pyproject.toml: invalid TOML: Invalid value (at end of document)"),
 ])
 def test_a_wrong_pyproject_configuration_names_the_key_path(workdir: Path, text: str, error: str) -> None:
@@ -177,8 +177,8 @@ def test_an_error_names_the_file_relative_to_the_working_directory(workdir: Path
     os.chdir(Path(write("deploy/svc.yaml", NODE_PORT)).parent)
     result = run("check", "svc.yaml")
     assert (result.exit_code, result.stderr) == (
-        2, "svclint: error: ../.svclint.yml:1:10: fail-on: expected one of error, warning, info, never, "
-        "got the string 'sometimes'\n")
+        2, ("svclint: error: ../.svclint.yml:1:10: fail-on: expected one of error, warning, info, never, "
+        "got the string 'sometimes'\n"))
 
 
 @pytest.mark.parametrize(("args", "error"), [

@@ -91,8 +91,8 @@ def test_a_comment_covers_only_its_own_line(workdir: Path) -> None:
     result = run("check", "svc.yaml")
     assert result.exit_code == 1
     assert reported(result) == [
-        "svc.yaml:6:38: info SVC006 unused-suppression: `# svclint: ignore[node-port-not-allowed]` suppresses "
-        "nothing: there is no node-port-not-allowed finding on line 6",
+        ("svc.yaml:6:38: info SVC006 unused-suppression: `# svclint: ignore[node-port-not-allowed]` suppresses "
+        "nothing: there is no node-port-not-allowed finding on line 6"),
         FINDING,
     ]
     assert "  help: remove the comment\n" in result.stdout
@@ -115,8 +115,8 @@ def test_ignore_file_covers_only_its_file(workdir: Path) -> None:
     write("other.yaml", "# svclint: ignore-file[node-port-not-allowed]\n")
     result = run("check", "svc.yaml", "other.yaml")
     assert reported(result) == [
-        "other.yaml:1:24: info SVC006 unused-suppression: `# svclint: ignore-file[node-port-not-allowed]` "
-        "suppresses nothing: there is no node-port-not-allowed finding in this file",
+        ("other.yaml:1:24: info SVC006 unused-suppression: `# svclint: ignore-file[node-port-not-allowed]` "
+        "suppresses nothing: there is no node-port-not-allowed finding in this file"),
         FINDING,
     ]
 
@@ -126,8 +126,8 @@ def test_only_the_unused_rule_of_a_list_is_reported(workdir: Path) -> None:
     result = run("check", "svc.yaml")
     assert result.exit_code == 0
     assert reported(result) == [
-        "svc.yaml:9:50: info SVC006 unused-suppression: `# svclint: ignore[SVC303, node-port-collision]` "
-        "suppresses nothing: there is no node-port-collision finding on line 9"]
+        ("svc.yaml:9:50: info SVC006 unused-suppression: `# svclint: ignore[SVC303, node-port-collision]` "
+        "suppresses nothing: there is no node-port-collision finding on line 9")]
     assert "  help: remove node-port-collision from the list\n" in result.stdout
 
 
@@ -202,20 +202,20 @@ def test_comments_in_a_file_parsed_in_parts_keep_their_lines(monkeypatch: pytest
 @pytest.mark.parametrize(("comment", "column", "message", "help"), [
     ("  # svclint: ignore", 24,
      "`# svclint: ignore` names no rule, so it suppresses nothing: svclint does not suppress every rule at once",
-     "name the rules: `# svclint: ignore[rule-name]` (several: [rule-a, rule-b]); to leave whole files out, "
-     "use exclude in the configuration"),
+     ("name the rules: `# svclint: ignore[rule-name]` (several: [rule-a, rule-b]); to leave whole files out, "
+     "use exclude in the configuration")),
     ("  # svclint: ignore-file", 24,
-     "`# svclint: ignore-file` names no rule, so it suppresses nothing: svclint does not suppress every rule "
-     "at once",
-     "name the rules: `# svclint: ignore-file[rule-name]` (several: [rule-a, rule-b]); to leave whole files "
-     "out, use exclude in the configuration"),
+     ("`# svclint: ignore-file` names no rule, so it suppresses nothing: svclint does not suppress every rule "
+     "at once"),
+     ("name the rules: `# svclint: ignore-file[rule-name]` (several: [rule-a, rule-b]); to leave whole files "
+     "out, use exclude in the configuration")),
     ("  # svclint: ignore[]", 24,
      "`# svclint: ignore[]` names no rule, so it suppresses nothing: svclint does not suppress every rule at once",
-     "name the rules: `# svclint: ignore[rule-name]` (several: [rule-a, rule-b]); to leave whole files out, "
-     "use exclude in the configuration"),
+     ("name the rules: `# svclint: ignore[rule-name]` (several: [rule-a, rule-b]); to leave whole files out, "
+     "use exclude in the configuration")),
     ("  # svclint: disable[SVC303]", 24,
-     "`# svclint: disable[SVC303]` is not a suppression: svclint knows `# svclint: ignore[...]` and "
-     "`# svclint: ignore-file[...]`",
+     ("`# svclint: disable[SVC303]` is not a suppression: svclint knows `# svclint: ignore[...]` and "
+     "`# svclint: ignore-file[...]`"),
      "write `# svclint: ignore[rule-name]` for one line, `# svclint: ignore-file[rule-name]` for the whole file"),
     ("  # svclint: ignore[node-port-not-alowed]", 42,
      "`# svclint: ignore[node-port-not-alowed]` names 'node-port-not-alowed', which is not an svclint rule",
@@ -277,13 +277,13 @@ def test_an_annotation_without_a_reason_suppresses_nothing(workdir: Path, reason
     result = run("check", "svc.yaml")
     assert result.exit_code == 1
     assert reported(result) == [
-        f"svc.yaml:6:5: warning SVC007 invalid-suppression: annotation "
+        (f"svc.yaml:6:5: warning SVC007 invalid-suppression: annotation "
         f"ignore-check.svclint.io/node-port-not-allowed gives no reason (its value {shown}), so it does not "
-        "suppress node-port-not-allowed",
-        "svc.yaml:11:17: error SVC303 node-port-not-allowed: nodePort 30080 may not be used when type is "
-        "ClusterIP: the API server rejects the Service",
-        "svc.yaml:21:17: error SVC303 node-port-not-allowed: nodePort 30081 may not be used when type is "
-        "ClusterIP: the API server rejects the Service",
+        "suppress node-port-not-allowed"),
+        ("svc.yaml:11:17: error SVC303 node-port-not-allowed: nodePort 30080 may not be used when type is "
+        "ClusterIP: the API server rejects the Service"),
+        ("svc.yaml:21:17: error SVC303 node-port-not-allowed: nodePort 30081 may not be used when type is "
+        "ClusterIP: the API server rejects the Service"),
     ]
     assert ('  help: say why the finding is acceptable: ignore-check.svclint.io/node-port-not-allowed: "<reason>"\n'
             in result.stdout)
@@ -293,8 +293,8 @@ def test_an_annotation_naming_an_unknown_rule_is_invalid(workdir: Path) -> None:
     write("svc.yaml", TWO_SERVICES.format(key="node-port-colision", reason="legacy"))
     (invalid,) = [d for d in check_json("svc.yaml") if d["rule"] == "invalid-suppression"]
     assert (invalid["line"], invalid["column"], invalid["message"], invalid["help"]) == (
-        6, 5, "annotation ignore-check.svclint.io/node-port-colision names 'node-port-colision', which is not "
-        "an svclint rule", "did you mean node-port-collision? `svclint rules` lists the names and codes")
+        6, 5, ("annotation ignore-check.svclint.io/node-port-colision names 'node-port-colision', which is not "
+        "an svclint rule"), "did you mean node-port-collision? `svclint rules` lists the names and codes")
     assert invalid["object"] == {"apiVersion": "v1", "kind": "Service", "namespace": "default", "name": "web"}
 
 
