@@ -15,7 +15,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,7 +150,8 @@ def _svclint_table(text: str, path: str) -> Any:
     return tool.get("svclint") if isinstance(tool, dict) else None
 
 
-Locator = Any  # (path inside the configuration, point at the key?) -> "file:line:column: key: "
+#: (path inside the configuration, point at the key rather than the value?) -> "file:line:column: key: "
+Locator = Callable[[JsonPath, bool], str]
 
 
 def _yaml_locator(path: str, document: YamlDocument | None) -> Locator:

@@ -151,6 +151,6 @@ def _contains(region: Region, point: tuple[int, int], lines: list[str]) -> bool:
     line, column, end_line, end_column = region
     if not (line, column) <= point < (end_line, end_column):
         return False
-    if point[0] == line and end_line > line:
+    if point[0] == line and end_line > line and line < len(lines):
         return not _BLOCK_HEADER.fullmatch(lines[line][column:point[1]])
     return True
