@@ -11,9 +11,11 @@ from svclint.catalog import Catalog, load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import CheckedObject, Diagnostic, Severity
 from svclint.engine import INTERNAL_ERROR, check_objects, load_diagnostics
-from svclint.loader import MAX_FILE_BYTES, LoadedFile, discover, load_source
+from svclint.loader import MAX_FILE_BYTES, InputError, LoadedFile, Source, discover, load_source, source_key
+from svclint.policy import Policy
 from svclint.project import build_project
 from svclint.settings import Settings
+from svclint.suppress import apply_policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +44,12 @@ class LintResult:
 
 
 def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings | None = None,
-                 catalog: Catalog | None = None) -> LintResult:
-    """Lint in-memory files: ``(display path, bytes)``; a ``str`` stands for a read error."""
+                 catalog: Catalog | None = None, policy: Policy | None = None) -> LintResult:
+    """Lint in-memory files: ``(display path, bytes)``; a ``str`` stands for a read error.
+
+    ``policy`` (rule selection, severities, baseline) applies as in ``lint``; its exclude and
+    context do not, as there is nothing to walk.
+    """
     settings = settings or Settings()
 
     def load() -> list[LoadedFile]:
@@ -51,20 +57,36 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
         return [load_source(path, data, index, settings.default_namespace, cache)
                 for index, (path, data) in enumerate(sources)]
 
-    return _without_gc(lambda: _check(load(), settings, catalog or load_catalog()))
+    return _without_gc(lambda: _check(load(), settings, catalog or load_catalog(), policy or Policy()))
 
 
 def lint(paths: Sequence[str], settings: Settings | None = None, *, stdin: bytes | None = None,
-         jobs: int | None = None, max_file_bytes: int = MAX_FILE_BYTES) -> LintResult:
+         jobs: int | None = None, max_file_bytes: int = MAX_FILE_BYTES, policy: Policy | None = None) -> LintResult:
     """Lint files, directories (recursively) and ``-`` (``stdin``). Raises InputError for a missing path.
 
     ``jobs`` processes parse the files (None: all cores when the input is large enough); the
     result is the same whatever the number. Files over ``max_file_bytes`` are reported, not read.
+    ``policy`` says what is reported (default: every rule, every file).
     """
     settings = settings or Settings()
-    sources = discover(paths)
+    policy = policy or Policy()
+    sources, reported = _sources(paths, policy)
     return _without_gc(lambda: _check(load_all(sources, settings.default_namespace, stdin, jobs, max_file_bytes),
-                                      settings, load_catalog()))
+                                      settings, load_catalog(), policy, reported))
+
+
+def _sources(paths: Sequence[str], policy: Policy) -> tuple[list[Source], frozenset[str] | None]:
+    """The files to read (the paths, then context files not among them) and the files to report
+    on (None: all that are read)."""
+    sources = discover(paths, policy.excluded)
+    if not policy.context:
+        return sources, None
+    try:
+        context = discover(policy.context, policy.excluded)
+    except InputError as error:
+        raise InputError(f"context path {error}") from None
+    named = {source_key(s) for s in sources}
+    return sources + [s for s in context if source_key(s) not in named], frozenset(s.path for s in sources)
 
 
 def _without_gc(run: Callable[[], LintResult]) -> LintResult:
@@ -83,11 +105,14 @@ def _without_gc(run: Callable[[], LintResult]) -> LintResult:
             gc.enable()
 
 
-def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog) -> LintResult:
+def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog, policy: Policy,
+           reported: frozenset[str] | None = None) -> LintResult:
     objects = [obj for file in loaded for obj in file.objects]
     project = build_project(objects)
     diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
     diagnostics += check_objects(objects, project, settings, catalog, discover_checks())
-    diagnostics.sort(key=lambda d: d.sort_key)
-    checked = tuple(CheckedObject(obj.path, obj.ref) for obj in objects if not obj.custom)
-    return LintResult(tuple(diagnostics), len(loaded), checked)
+    diagnostics = apply_policy(diagnostics, loaded, policy, catalog, reported)  # sorted
+    checked = tuple(CheckedObject(obj.path, obj.ref) for obj in objects
+                    if not obj.custom and (reported is None or obj.path in reported))
+    files = len(loaded) if reported is None else sum(1 for file in loaded if file.path in reported)
+    return LintResult(tuple(diagnostics), files, checked)

@@ -7,13 +7,19 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from svclint import __version__
 from svclint.formatters import OutputFormat
 from svclint.loader import MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    from svclint.api import LintResult
+    from svclint.config import Config
+    from svclint.policy import Policy
+    from svclint.settings import Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -58,7 +64,8 @@ def main_options(
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"svclint: error: {message}", err=True)
+    for line in message.splitlines():  # one line per problem of a configuration file
+        typer.echo(f"svclint: error: {line}", err=True)
     return typer.Exit(2)
 
 
@@ -84,54 +91,64 @@ def _source_root() -> str | None:
         return None
 
 
+# Options shared by `check` and `baseline`; settings from a configuration file when not given.
+Paths = Annotated[list[str] | None, typer.Argument(help="Files, directories (recursive) or - for stdin.")]
+NodePortRange = Annotated[str | None, typer.Option(
+    help="The cluster's --service-node-port-range, LOW-HIGH [default: 30000-32767].")]
+DefaultNamespace = Annotated[str | None, typer.Option(
+    help="Namespace of objects that do not set metadata.namespace [default: default].")]
+Jobs = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, help="Processes that parse files (default: all cores when the input is large).")]
+MaxFileSize = Annotated[float, typer.Option(
+    min=0.001, help="Files larger than this many MiB are reported, not read.")]
+ConfigFile = Annotated[Path | None, typer.Option(
+    "--config", help="Read the configuration from FILE (YAML, or a .toml file's [tool.svclint]) instead of "
+    "looking for .svclint.yaml, .svclint.yml or pyproject.toml from the current directory up.")]
+NoConfig = Annotated[bool, typer.Option(
+    "--no-config", help="Read no configuration file: defaults and the command line only.")]
+Select = Annotated[list[str] | None, typer.Option(
+    "--select", help="Rules to report: names, codes, code prefixes (SVC3) or ALL; comma-separated or repeated. "
+    "Replaces select from the configuration.")]
+ExtendSelect = Annotated[list[str] | None, typer.Option(
+    "--extend-select", help="Rules to report in addition to the selected ones.")]
+Ignore = Annotated[list[str] | None, typer.Option(
+    "--ignore", help="Rules not to report, in addition to ignore from the configuration.")]
+Context = Annotated[list[str] | None, typer.Option(
+    "--context", help="Also load PATH (repeatable), so cross-file rules see it; only PATHS are reported on.")]
+
+
 @app.command()
 def check(
-    paths: Annotated[list[str] | None, typer.Argument(help="Files, directories (recursive) or - for stdin.")] = None,
+    paths: Paths = None,
     output_format: Annotated[OutputFormat | None, typer.Option(
         "--format", "-f", show_default=False,
         help="Output format (default: github when GITHUB_ACTIONS=true and no --output, else text).",
     )] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that makes the exit code 1.")] = FailOn.error,
-    node_port_range: Annotated[
-        str, typer.Option(help="The cluster's --service-node-port-range, LOW-HIGH.")
-    ] = "30000-32767",
-    default_namespace: Annotated[
-        str, typer.Option(help="Namespace of objects that do not set metadata.namespace.")
-    ] = "default",
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", min=1, help="Processes that parse files (default: all cores when the input is large)."),
-    ] = None,
-    max_file_size: Annotated[
-        float, typer.Option(min=0.001, help="Files larger than this many MiB are reported, not read.")
-    ] = MAX_FILE_BYTES / 2**20,
+    fail_on: Annotated[FailOn | None, typer.Option(
+        help="Lowest severity that makes the exit code 1 [default: error].")] = None,
+    node_port_range: NodePortRange = None,
+    default_namespace: DefaultNamespace = None,
+    jobs: Jobs = None,
+    max_file_size: MaxFileSize = MAX_FILE_BYTES / 2**20,
+    config_file: ConfigFile = None,
+    no_config: NoConfig = False,
+    select: Select = None,
+    extend_select: ExtendSelect = None,
+    ignore: Ignore = None,
+    context: Context = None,
+    baseline: Annotated[Path | None, typer.Option(
+        help="Do not report the findings recorded in FILE (written by `svclint baseline`).")] = None,
 ) -> None:
     """Check manifests and report problems with Services, selectors and ports."""
-    from svclint.api import lint
     from svclint.diagnostics import Severity
     from svclint.formatters import RenderOptions, renderer
-    from svclint.loader import STDIN, InputError
-    from svclint.settings import Settings, parse_port_range
 
-    try:
-        port_range = parse_port_range(node_port_range)
-    except ValueError as error:
-        raise _fail(f"--node-port-range: {error}") from None
-    if not default_namespace:
-        raise _fail("--default-namespace must not be empty")
-    threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
-    settings = Settings(node_port_range=port_range, default_namespace=default_namespace)
-    targets = paths or ["."]
-    max_bytes = int(max_file_size * 2**20)
-    # One byte over the limit is enough to report it; an endless stdin is never read to the end.
-    stdin = sys.stdin.buffer.read(max_bytes + 1) if STDIN in targets else None
-    try:
-        result = lint(targets, settings, stdin=stdin, jobs=jobs, max_file_bytes=max_bytes)
-    except InputError as error:
-        raise _fail(str(error)) from None
-    if result.files == 0:
-        typer.echo(f"svclint: warning: no .yaml, .yml or .json files in {' '.join(targets)}", err=True)
+    config, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace,
+                                          select, extend_select, ignore, context, baseline)
+    fail = fail_on.value if fail_on is not None else config.fail_on or FailOn.error.value
+    threshold = None if fail == FailOn.never.value else Severity.parse(fail)
+    result = _lint(paths or ["."], settings, policy, jobs, max_file_size)
     chosen = output_format or _default_format(output)
     render = renderer(chosen)
     source_root = _source_root()
@@ -149,6 +166,102 @@ def check(
         except OSError as error:
             raise _fail(f"--output {output}: {error.strerror or error}") from None
     raise typer.Exit(result.exit_code(threshold))
+
+
+@app.command("baseline")
+def write_baseline(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The baseline file to write.")],
+    paths: Paths = None,
+    node_port_range: NodePortRange = None,
+    default_namespace: DefaultNamespace = None,
+    jobs: Jobs = None,
+    max_file_size: MaxFileSize = MAX_FILE_BYTES / 2**20,
+    config_file: ConfigFile = None,
+    no_config: NoConfig = False,
+    select: Select = None,
+    extend_select: ExtendSelect = None,
+    ignore: Ignore = None,
+    context: Context = None,
+) -> None:
+    """Record the current findings in a baseline file: `svclint check --baseline FILE` then reports only new ones."""
+    from svclint.baseline import render_baseline
+    from svclint.engine import INTERNAL_ERROR
+
+    _, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace,
+                                     select, extend_select, ignore, context, None, use_baseline=False)
+    result = _lint(paths or ["."], settings, policy, jobs, max_file_size)
+    recorded = [d for d in result.diagnostics if not d.suppressed and d.rule != INTERNAL_ERROR]
+    text = render_baseline(recorded, os.path.dirname(os.path.abspath(output)))
+    try:
+        with open(output, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise _fail(f"--output {output}: {error.strerror or error}") from None
+    typer.echo(f"svclint: recorded {len(recorded)} finding{'' if len(recorded) == 1 else 's'} in {output}", err=True)
+    raise typer.Exit(result.exit_code(None))
+
+
+def _split(values: list[str] | None) -> tuple[str, ...]:
+    """``--select a,b --select c`` -> (a, b, c)."""
+    return tuple(item.strip() for value in values or () for item in value.split(",") if item.strip())
+
+
+def _configure(config_file: Path | None, no_config: bool, node_port_range: str | None,
+               default_namespace: str | None, select: list[str] | None, extend_select: list[str] | None,
+               ignore: list[str] | None, context: list[str] | None, baseline: Path | None,
+               *, use_baseline: bool = True) -> tuple[Config, Settings, Policy]:
+    """The configuration file, with the command line on top: run settings and report policy."""
+    import dataclasses
+
+    from svclint.baseline import BaselineError, read_baseline
+    from svclint.catalog import load_catalog
+    from svclint.config import Config, ConfigError, Selection, check_selectors, find_config, load_config
+    from svclint.policy import build_policy
+    from svclint.settings import parse_port_range
+
+    catalog = load_catalog()
+    selection = Selection(select=_split(select) if select is not None else None,
+                          extend_select=_split(extend_select), ignore=_split(ignore))
+    try:
+        if config_file is not None and no_config:
+            raise ConfigError("--config and --no-config exclude each other")
+        found = None if no_config else str(config_file) if config_file is not None else find_config(".")
+        config = load_config(found, catalog) if found is not None else Config()
+        for option, selectors in (("--select", selection.select or ()), ("--extend-select", selection.extend_select),
+                                  ("--ignore", selection.ignore)):
+            check_selectors(option, selectors, catalog)
+        baseline_file = str(baseline) if baseline is not None else config.baseline if use_baseline else None
+        recorded = read_baseline(baseline_file) if baseline_file is not None else None
+    except (ConfigError, BaselineError) as error:
+        raise _fail(str(error)) from None
+    settings = config.settings()
+    if node_port_range is not None:
+        try:
+            settings = dataclasses.replace(settings, node_port_range=parse_port_range(node_port_range))
+        except ValueError as error:
+            raise _fail(f"--node-port-range: {error}") from None
+    if default_namespace is not None:
+        if not default_namespace:
+            raise _fail("--default-namespace must not be empty")
+        settings = dataclasses.replace(settings, default_namespace=default_namespace)
+    policy = build_policy(config, selection, catalog, context=tuple(context or ()), baseline=recorded)
+    return config, settings, policy
+
+
+def _lint(targets: list[str], settings: Settings, policy: Policy, jobs: int | None, max_file_size: float) -> LintResult:
+    from svclint.api import lint
+    from svclint.loader import STDIN, InputError
+
+    max_bytes = int(max_file_size * 2**20)
+    # One byte over the limit is enough to report it; an endless stdin is never read to the end.
+    stdin = sys.stdin.buffer.read(max_bytes + 1) if STDIN in targets else None
+    try:
+        result = lint(targets, settings, stdin=stdin, jobs=jobs, max_file_bytes=max_bytes, policy=policy)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    if result.files == 0:
+        typer.echo(f"svclint: warning: no .yaml, .yml or .json files in {' '.join(targets)}", err=True)
+    return result
 
 
 @app.command()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +14,19 @@ if TYPE_CHECKING:
 
 #: A path into a parsed document, like jsonschema's ``absolute_path``: keys and list indexes.
 JsonPath = tuple["str | int", ...]
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def format_path(at: JsonPath) -> str:
+    """``spec.ports[0].nodePort``; keys with other characters quoted: ``labels."app.kubernetes.io/name"``."""
+    text = ""
+    for step in at:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            name = step if _BARE_KEY.fullmatch(step) else json.dumps(step, ensure_ascii=False)
+            text += f".{name}" if text else name
+    return text
 
 
 class Severity(enum.IntEnum):

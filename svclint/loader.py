@@ -10,11 +10,12 @@ import codecs
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from svclint.diagnostics import Span
+from svclint.directives import Directive, scan
 from svclint.model import KubeObject, is_analysed, mapping, sequence
 from svclint.structure import Violation, validate
 from svclint.yamlparse import YamlDocument, parse_stream, split_stream
@@ -49,6 +50,7 @@ class LoadedFile:
     path: str
     objects: tuple[KubeObject, ...]
     issues: tuple[LoadIssue, ...]
+    directives: tuple[Directive, ...] = ()  # ``# svclint:`` comments
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +62,13 @@ class Source:
     error: str | None = None  # why it cannot be read (a directory that cannot be listed)
 
 
-def discover(paths: Sequence[str]) -> list[Source]:
+def discover(paths: Sequence[str], excluded: Callable[[str], bool] | None = None) -> list[Source]:
     """Expand paths into sources: files as given, directories walked in sorted order.
 
     Walks skip hidden files and directories and SKIPPED_DIRS. Symlinked directories are
     followed once each, so a symlink loop cannot recurse forever. A file reachable twice is
     read once. A directory that cannot be listed becomes a source that fails to read.
+    Files and directories for which ``excluded`` is true are left out, named ones included.
     Raises InputError for a path that does not exist.
     """
     sources: list[Source] = []
@@ -73,21 +76,28 @@ def discover(paths: Sequence[str]) -> list[Source]:
     for given in paths:
         if given == STDIN:
             found = [Source(STDIN, None)]
-        elif os.path.isdir(given):
-            found = list(_walk(given))
-        elif os.path.lexists(given):
-            found = [Source(given, given)]
-        else:
+        elif not os.path.lexists(given):
             raise InputError(f"{given}: no such file or directory")
+        elif excluded is not None and excluded(given):
+            found = []
+        elif os.path.isdir(given):
+            found = list(_walk(given, excluded))
+        else:
+            found = [Source(given, given)]
         for source in found:
-            key = os.path.realpath(source.real) if source.real else source.path
+            key = source_key(source)
             if key not in seen:
                 seen.add(key)
                 sources.append(source)
     return sources
 
 
-def _walk(top: str) -> Iterator[Source]:
+def source_key(source: Source) -> str:
+    """What makes two sources the same file: the real path (stdin is itself)."""
+    return os.path.realpath(source.real) if source.real else source.path
+
+
+def _walk(top: str, excluded: Callable[[str], bool] | None) -> Iterator[Source]:
     visited: set[str] = set()
     failures: list[OSError] = []
     for root, dirs, files in os.walk(top, followlinks=True, onerror=failures.append):
@@ -99,12 +109,14 @@ def _walk(top: str) -> Iterator[Source]:
             dirs[:] = []
             continue
         visited.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
+                         and not (excluded is not None and excluded(os.path.join(root, d))))
         for name in sorted(files):
             full = os.path.join(root, name)
             if top == ".":
                 full = os.path.normpath(full)  # "app/svc.yaml", not "./app/svc.yaml"
-            if name.lower().endswith(MANIFEST_SUFFIXES) and not name.startswith(".") and _readable_kind(full):
+            if (name.lower().endswith(MANIFEST_SUFFIXES) and not name.startswith(".")
+                    and not (excluded is not None and excluded(full)) and _readable_kind(full)):
                 yield Source(full, full)
     for error in failures:  # the top directory itself could not be listed
         yield Source(str(error.filename), None, error=f"cannot list directory: {error.strerror or error}")
@@ -178,6 +190,7 @@ class PartResult:
     issues: tuple[LoadIssue, ...]
     stopped: bool  # a syntax error ended the stream here: later parts do not count
     troubled: bool  # any parse problem or complex key: the file may be an unrendered template
+    directives: tuple[Directive, ...] = ()
 
 
 def load_source(path: str, data: bytes | str, file_index: int, default_namespace: str,
@@ -207,23 +220,29 @@ def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], d
     )
     objects = tuple(obj for doc in result.documents for obj in _objects(path, doc, index, default_namespace))
     stopped = any(p.kind in ("syntax", "too-deep") for p in result.problems)
-    return PartResult(objects, issues, stopped, bool(result.problems) or result.has_complex_keys)
+    # After a syntax error, comments cannot be told from text past the last complete document.
+    last = result.documents[-1].region if result.documents else (0, 0, 0, 0)
+    parsed_until = (last[2], last[3]) if stopped else None
+    directives = scan(text, result.documents, line_offset, parsed_until)
+    return PartResult(objects, issues, stopped, bool(result.problems) or result.has_complex_keys, directives)
 
 
 def join_parts(path: str, text: str, parts: list[PartResult]) -> LoadedFile:
     """One file's result from its parts, exactly as if it had been parsed in one piece."""
     objects: list[KubeObject] = []
     issues: list[LoadIssue] = []
+    directives: list[Directive] = []
     for part in parts:
         objects += part.objects
         issues += part.issues
+        directives += part.directives
         if part.stopped:
             break
     if any(part.troubled for part in parts):
         template = _template_issue(path, text)
         if template is not None:
             return LoadedFile(path, (), (template,))
-    return LoadedFile(path, tuple(objects), tuple(issues))
+    return LoadedFile(path, tuple(objects), tuple(issues), tuple(directives))
 
 
 def _template_issue(path: str, text: str) -> LoadIssue | None:

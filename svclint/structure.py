@@ -367,8 +367,8 @@ def _violation(error: ValidationError) -> Violation:
     value = error.instance
     if error.validator == "type":
         expected = error.validator_value
-        names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(_KIND_NAMES.get(n, n) for n in names if n != "null")
+        names = [n for n in ([expected] if isinstance(expected, str) else expected) if n != "null"]
+        wanted = " or ".join(_KIND_NAMES.get(n, n) for n in names)
         help_text = None
         if "integer" in names and isinstance(value, str) and value.strip().isdigit():
             help_text = f"write {value.strip()} without quotes"

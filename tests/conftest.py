@@ -17,9 +17,14 @@ from __future__ import annotations
 import dataclasses
 import textwrap
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+import pytest
+from typer.testing import CliRunner, Result
+
 from svclint.api import lint_sources
+from svclint.cli import app
 from svclint.diagnostics import Diagnostic
 from svclint.settings import Settings
 
@@ -66,3 +71,36 @@ def text_at(text: str, diagnostic: Diagnostic) -> str:
     line = manifest(text).splitlines()[diagnostic.span.line - 1]
     end = diagnostic.span.end_column - 1 if diagnostic.span.end_line == diagnostic.span.line else None
     return line[diagnostic.span.column - 1:end]
+
+
+# --- Running the command line in a scratch directory ------------------------------------------------
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty current directory (no configuration file above it), so the CLI sees relative paths."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path
+
+
+def write(name: str, text: str) -> str:
+    """Write ``text`` (dedented like ``manifest``) under the current directory; return ``name``."""
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(manifest(text), encoding="utf-8")
+    return name
+
+
+def run(*args: str, stdin: str | None = None) -> Result:
+    """``svclint ARGS`` in-process (``stdin``: dedented like ``manifest``); fails the test on a traceback."""
+    result = CliRunner().invoke(app, list(args), input=None if stdin is None else manifest(stdin))
+    assert "Traceback" not in result.output
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def reported(result: Result) -> list[str]:
+    """The first line of each diagnostic in a text report, without the summary."""
+    return [line for line in result.stdout.splitlines()[:-1] if not line.startswith("  ")]

@@ -127,7 +127,8 @@ def test_passing_example_is_clean(rule: str) -> None:
     example = (BY_NAME[rule].get("examples") or {}).get("passing")
     if example is None:
         pytest.fail(f"{rule} has no passing example")
-    assert [(d.rule, d.span.line, d.message) for d in lint(example)] == []
+    # A suppressed finding is not reported (the suppression rules' passing examples have one).
+    assert [(d.rule, d.span.line, d.message) for d in lint(example) if not d.suppressed] == []
 
 
 @pytest.mark.parametrize("rule", sorted(WITHOUT_EXAMPLES))

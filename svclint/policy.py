@@ -1,0 +1,99 @@
+"""What a run reports, resolved once from the configuration file and the command line.
+
+Rule selection follows ruff: sources are applied in order (the file, then the command line);
+a source with ``select`` starts afresh, ``extend-select`` adds, ``ignore`` removes; within one
+source the more specific selector wins (ALL < a code prefix < a longer prefix < a rule), and
+on a tie ``ignore`` wins.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from svclint.baseline import Baseline
+from svclint.catalog import Catalog
+from svclint.config import ALL, UNCONFIGURABLE, Config, Selection
+from svclint.diagnostics import Severity
+from svclint.globs import Glob, matches
+
+#: Specificity of a full rule name or code; prefixes count their length (at most "SVC30", 5).
+_EXACT = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Selection, per-file ignores, severities, exclusions, context and baseline of one run.
+
+    The default reports every rule at its catalog severity.
+    """
+
+    enabled: frozenset[str] | None = None  # rule names; None: every rule
+    per_file_ignores: tuple[tuple[Glob, frozenset[str]], ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    exclude: tuple[Glob, ...] = ()
+    context: tuple[str, ...] = ()  # paths loaded for cross-object rules, not reported on
+    baseline: Baseline | None = None
+
+    def excluded(self, path: str) -> bool:
+        """Whether a file or directory is left out of the run."""
+        return any(matches(glob, path) for glob in self.exclude)
+
+    def ignored_rules(self, path: str) -> frozenset[str]:
+        """Rule names that per-file-ignores turns off in ``path``."""
+        return frozenset().union(*(rules for glob, rules in self.per_file_ignores if matches(glob, path)))
+
+    def selects(self, rule: str) -> bool:
+        """Whether ``rule`` is selected at all (svclint's own failure always is)."""
+        return rule == UNCONFIGURABLE or self.enabled is None or rule in self.enabled
+
+
+def rules_matching(selector: str, catalog: Catalog) -> frozenset[str]:
+    """Names of the rules a selector (a name, a code, a code prefix or ALL) stands for."""
+    if selector == ALL:
+        return frozenset(rule.name for rule in catalog)
+    if selector in catalog.index:
+        return frozenset({catalog[selector].name})
+    return frozenset(rule.name for rule in catalog if rule.code.startswith(selector))
+
+
+def _specificity(selector: str, catalog: Catalog) -> int:
+    return 0 if selector == ALL else _EXACT if selector in catalog.index else len(selector)
+
+
+def selected_rules(catalog: Catalog, sources: Iterable[Selection]) -> frozenset[str]:
+    """The rule names left selected after each source in turn (every rule before the first)."""
+    enabled = set(rules_matching(ALL, catalog))
+    for source in sources:
+        if source.select is not None:
+            enabled = set()
+        chosen = [*(source.select or ()), *source.extend_select]
+        for level in sorted({_specificity(s, catalog) for s in (*chosen, *source.ignore)}):
+            for selector in chosen:
+                if _specificity(selector, catalog) == level:
+                    enabled |= rules_matching(selector, catalog)
+            for selector in source.ignore:
+                if _specificity(selector, catalog) == level:
+                    enabled -= rules_matching(selector, catalog)
+    return frozenset(enabled)
+
+
+def build_policy(config: Config, command_line: Selection, catalog: Catalog, *,
+                 context: Sequence[str] = (), baseline: Baseline | None = None) -> Policy:
+    """The policy of a run: the file's settings, then the command line's on top.
+
+    Context paths from the file are shown relative to the working directory, as the user's
+    own paths are; ``context`` (from the command line) adds to them.
+    """
+    return Policy(
+        enabled=selected_rules(catalog, (config.selection, command_line)),
+        per_file_ignores=tuple(
+            (glob, frozenset().union(*(rules_matching(s, catalog) for s in selectors)))
+            for glob, selectors in config.per_file_ignores
+        ),
+        severity=dict(config.severity),
+        exclude=config.exclude,
+        context=(*(os.path.relpath(path) for path in config.context), *context),
+        baseline=baseline,
+    )
