@@ -639,6 +639,30 @@ def test_port_name_twice_in_one_container_is_an_error_whatever_the_protocol() ->
         ("first declared here, in container 'dns'", 10, 17)]
 
 
+def test_a_rejected_port_gets_its_error_and_no_warning() -> None:
+    # The API server sends warnings only for objects it accepts.
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: api
+              image: api
+              ports: [{name: http, containerPort: 9000}]
+            - name: web
+              image: nginx
+              ports:
+                - {name: http, containerPort: 8080}
+                - {name: http, containerPort: 8080}
+    """)
+    assert [(d.span.line, d.span.column, d.severity) for d in diagnostics] == [
+        (13, 18, Severity.WARNING),  # the name of container 'api' again
+        (14, 18, Severity.ERROR),  # twice in container 'web': no warning for its name or number
+    ]
+
+
 def test_tcp_and_udp_of_one_number_with_their_own_names_are_fine() -> None:
     assert found("""
         apiVersion: v1

@@ -398,15 +398,15 @@ def duplicate_container_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]
     warningsForPodSpecAndMeta: the same containerPort/protocol, or the same name, twice in a pod."""
     containers = _containers(obj)
     consequence = _consequence(obj, ctx)
-    for container in containers:
-        for port, first in _repeated_names(container.ports):
-            yield Finding(
-                f"port name {quote(port.name)} is declared twice in {container.label}: {consequence} "
-                "(Duplicate value)",
-                at=(*port.at, "name"),
-                help="give each port of the container its own name",
-                related=(_first_here(obj, first, "name"),),
-            )
+    named_twice = [pair for container in containers for pair in _repeated_names(container.ports)]
+    for port, first in named_twice:
+        yield Finding(
+            f"port name {quote(port.name)} is declared twice in {port.container.label}: {consequence} "
+            "(Duplicate value)",
+            at=(*port.at, "name"),
+            help="give each port of the container its own name",
+            related=(_first_here(obj, first, "name"),),
+        )
     clashes = list(_host_port_clashes(containers))
     for port, first in clashes:
         on_ip = f" on hostIP {first.host_ip}" if first.host_ip else ""
@@ -417,9 +417,10 @@ def duplicate_container_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]
             help="give each port its own hostPort, or remove hostPort (a Service can expose the pod instead)",
             related=(_first_here(obj, first, "hostPort"),),
         )
-    rejected = {port.at for port, _ in clashes}
+    # The API server sends warnings only for objects it accepts: a rejected port gets its error only.
+    rejected = {port.at for port, _ in (*named_twice, *clashes)}
     yield from _overlapping_numbers(obj, containers, rejected)
-    yield from _names_across_containers(obj, containers)
+    yield from _names_across_containers(obj, containers, rejected)
 
 
 def _first_here(obj: KubeObject, port: _Port, field: str) -> RelatedFinding:
@@ -502,14 +503,15 @@ def _runtime_note(port: _Port, first: _Port) -> str:
     return "containers of a pod share one network namespace, so only one of them can listen on it"
 
 
-def _names_across_containers(obj: KubeObject, containers: list[_Container]) -> Iterator[Finding]:
+def _names_across_containers(obj: KubeObject, containers: list[_Container],
+                             rejected: set[JsonPath]) -> Iterator[Finding]:
     """The API server's warning for a port name used by two containers (sidecars, then containers)."""
     serving = [c for c in containers if c.runs_handlers]
     ports = [p for c in serving for p in c.ports]
     for j, first_index, name in _repeats(_valid_names(ports)):
         port, first = ports[j], ports[first_index]
-        if first.container is port.container:
-            continue  # the same container: an error, reported above
+        if port.at in rejected:
+            continue  # a name twice in one container: rejected, reported above
         yield Finding(
             f"port name {quote(name)} of {port.container.label} is also used by {first.container.label}: "
             f"a Service targetPort {quote(name)} reaches only the first port with that name and protocol "
