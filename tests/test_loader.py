@@ -104,8 +104,8 @@ spec: {type: ClusterIP, ports: [{port: 80, nodePort: 30080}]}
 
 
 def test_flow_style_whole_document_on_one_line() -> None:
-    text = "{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{nodePort: 30080}]}}\n"
-    assert probe_at(text) == (1, 82)
+    text = "{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{port: 80, nodePort: 30080}]}}\n"
+    assert probe_at(text) == (1, 92)
 
 
 def test_flow_style_spread_over_lines() -> None:
@@ -218,8 +218,8 @@ def test_utf8_bom_is_not_a_column() -> None:
 
 
 def test_utf8_bom_with_a_flow_first_line() -> None:
-    text = "{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{nodePort: 30080}]}}\n"
-    assert probe_at(codecs.BOM_UTF8 + text.encode(), text) == (1, 82)
+    text = "{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{port: 80, nodePort: 30080}]}}\n"
+    assert probe_at(codecs.BOM_UTF8 + text.encode(), text) == (1, 92)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
@@ -238,25 +238,18 @@ def test_utf16_with_bom_and_crlf() -> None:
 
 def test_non_ascii_before_the_value_counts_characters_not_bytes() -> None:
     # "é" is 2 bytes in UTF-8, "→" 3 and "🚀" 4 (and 2 UTF-16 code units): each is one column.
-    text = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  ports:
-    - {name: "é→🚀", port: 80, nodePort: 30080}
-"""
-    assert probe_at(text) == (7, 41)
-    line = text.splitlines()[6]
-    assert line.index("30080") + 1 == 41
-    assert line.encode().index(b"30080") + 1 == 47  # what a byte-counting column would say
+    text = ('{apiVersion: v1, kind: Service, metadata: {name: web, annotations: {note: "é→🚀"}}, '
+            'spec: {ports: [{port: 80, nodePort: 30080}]}}\n')
+    assert probe_at(text) == (1, 120)
+    line = text.splitlines()[0]
+    assert line.index("30080") + 1 == 120
+    assert line.encode().index(b"30080") + 1 == 126  # what a byte-counting column would say
 
 
 def test_non_ascii_in_utf16_and_json() -> None:
     text = ('{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "wéb", '
-            '"annotations": {"note": "日本語"}}, "spec": {"ports": [{"nodePort": 30080}]}}\n')
-    assert probe_at(text.encode("utf-16"), text) == (1, 134)
+            '"annotations": {"note": "日本語"}}, "spec": {"ports": [{"port": 80, "nodePort": 30080}]}}\n')
+    assert probe_at(text.encode("utf-16"), text) == (1, 146)
 
 
 # --- Syntax errors and other unparseable files ------------------------------------------------------
@@ -564,11 +557,11 @@ DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\n"
     (SERVICE + "spec: []\n", []),
     (SERVICE + "spec: just text\n", []),
     (SERVICE + "spec: {ports: {}}\n", []),
-    (SERVICE + "spec: {ports: [42, null, [1], {nodePort: x}]}\n", []),
+    (SERVICE + "spec: {ports: [42, null, [1], {port: 80, nodePort: x}]}\n", []),
     (SERVICE + "spec: {selector: [app]}\n", []),
     (SERVICE + "spec: {selector: {app: [web]}}\n", []),
     # A type that is not a string is no type at all: no type-specific rule guesses one.
-    (SERVICE + "spec: {type: [NodePort], ports: [{nodePort: 30080}]}\n", []),
+    (SERVICE + "spec: {type: [NodePort], ports: [{port: 80, nodePort: 30080}]}\n", []),
     # A list value is pointed at through its key (3:28 is "externalName").
     (SERVICE + "spec: {type: ExternalName, externalName: [a]}\n", [("external-name-invalid", 3, 28)]),
     ("apiVersion: v1\nkind: 42\nmetadata: {name: x}\n", []),
@@ -768,15 +761,15 @@ metadata:
   name: web
   labels: {a: on, b: yes, c: "30080"}
 spec:
-  ports: [{port: 0o120, nodePort: 0x7580}, {port: 81, nodePort: "30081"}]
+  ports: [{name: a, port: 0o120, nodePort: 0x7580}, {name: b, port: 81, nodePort: "30081"}]
 """
     (service,) = load_source("manifest.yaml", text.encode(), 0, "default").objects
     assert service.data["metadata"]["labels"] == {"a": "on", "b": "yes", "c": "30080"}
     assert service.data["spec"]["ports"] == [
-        {"port": 80, "nodePort": 30080},
-        {"port": 81, "nodePort": "30081"},
+        {"name": "a", "port": 80, "nodePort": 30080},
+        {"name": "b", "port": 81, "nodePort": "30081"},
     ]
-    assert found(text) == [(NOT_ALLOWED, 7, 35)]  # a quoted "30081" is not a number: schema's job
+    assert found(text) == [(NOT_ALLOWED, 7, 44)]  # a quoted "30081" is not a number: schema's job
 
 
 # --- Files, directories, stdin --------------------------------------------------------------------

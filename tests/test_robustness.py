@@ -785,13 +785,18 @@ def test_huge_numbers() -> None:
 spec:
   type: NodePort
   ports:
-    - port: 1e400
+    - name: a
+      port: 1e400
       targetPort: 99999999999999999999999
       nodePort: 99999999999999999999999
-    - port: -99999999999999999999999
+    - name: b
+      port: -99999999999999999999999
       nodePort: 0x7fffffffffffffffffffffff
 """
-    assert found(text) == [("node-port-out-of-range", 10, 17), ("node-port-out-of-range", 12, 17)]
+    assert found(text) == [
+        ("invalid-port", 10, 19), ("node-port-out-of-range", 11, 17),
+        ("invalid-port", 13, 13), ("node-port-out-of-range", 14, 17),
+    ]
 
 
 def test_huge_node_port_on_a_cluster_ip_service() -> None:
@@ -856,7 +861,7 @@ def test_a_5_mb_single_line_scalar(tmp_path: Path, request: pytest.FixtureReques
     ("apiVersion: v1\nkind: 42\nmetadata: {name: x}\n", []),
     ("apiVersion: [v1]\nkind: {Service: 1}\n", []),
     (("apiVersion: v1\nkind: List\nitems: [42, null, [1], 'x', {kind: Service}, {apiVersion: v1, kind: Service, "
-      "spec: {ports: [{nodePort: 30080}]}}]\n"), [("node-port-not-allowed", 3, 104)]),
+      "spec: {ports: [{port: 80, nodePort: 30080}]}}]\n"), [("node-port-not-allowed", 3, 114)]),
     ("apiVersion: v1\nkind: List\nitems: {a: b}\n", []),
     ("apiVersion: v1\nkind: List\n", []),
     ("apiVersion: v1\nkind: ServiceList\nitems:\n- apiVersion: v1\n  kind: List\n  items: [{apiVersion: v1}]\n", []),
@@ -1059,7 +1064,7 @@ spec:
 apiVersion: v1
 kind: Service
 metadata: {name: web}
-spec: {type: NodePort, ports: [{port: *l8, nodePort: 30080}, {port: 81, nodePort: 30080}]}
+spec: {type: NodePort, ports: [{name: a, port: *l8, nodePort: 30080}, {name: b, port: 81, nodePort: 30080}]}
 """, "node-port-collision"),
 }
 
@@ -1247,8 +1252,9 @@ DEEP = "[" * 190 + "]" * 190
     (("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
       f"  selector: {{matchExpressions: [{{key: app, operator: NotIn, values: [web, {DEEP}]}}]}}\n"
       "  template: {metadata: {labels: {app: web}}}\n"), [("workload-selector-mismatch", 5, 33)]),
-    (SERVICE + f"spec: {{type: NodePort, ports: [{{port: {DEEP}, nodePort: 30080}}, {{port: 81, nodePort: 30080}}]}}\n",
-     [("node-port-collision", 5, 460)]),
+    (SERVICE + f"spec: {{type: NodePort, ports: [{{name: a, port: {DEEP}, nodePort: 30080}}, "
+               "{name: b, port: 81, nodePort: 30080}]}\n",
+     [("node-port-collision", 5, 478)]),
     ((SERVICE + f"spec: {{selector: {{app: web}}, ports: [{{port: {DEEP}, targetPort: http}}]}}\n---\n"
       "apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec: {containers: [{name: c}]}\n"),
      [("target-port-name-not-found", 5, 439)]),

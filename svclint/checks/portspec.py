@@ -73,7 +73,7 @@ def _repeats(keys: Iterable[tuple[int, K | None]]) -> Iterator[tuple[int, int, K
 def service_port_name_required(service: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors validateServicePort: with more than one port, every port needs a name."""
     ports = _service_ports(service)
-    if len(sequence(service.spec.get("ports"))) < 2:
+    if len(ports) < 2:
         return
     used = {name for _, port in ports if (name := _name(port)) is not None}
     for i, port in ports:
@@ -81,7 +81,7 @@ def service_port_name_required(service: KubeObject, ctx: Context) -> Iterator[Fi
             continue
         suggestion = _suggested_name(port, used)
         number = port.get("port")
-        which = f"port {number}/{_protocol(port)}" if type(number) is int else f"spec.ports[{i}]"
+        which = f"port {quote(number)}/{_protocol(port)}" if type(number) is int else f"spec.ports[{i}]"
         yield Finding(
             f"{which} has no name; when a Service has more than one port, each needs a name: the API "
             f"server rejects the Service (spec.ports[{i}].name: Required value)",
@@ -290,8 +290,8 @@ def _invalid_service_ports(service: KubeObject) -> Iterator[Finding]:
             yield Finding(f"spec.ports[{i}] has no port number: {rejected}", at=("spec", "ports", i),
                           help="add `port:` with the number the Service listens on")
         elif type(number) is int and not is_port_number(number):  # other types: the schema gate's
-            yield Finding(f"port {number} is outside 1-65535: {rejected}", at=("spec", "ports", i, "port"),
-                          help="use a port number from 1 to 65535")
+            yield Finding(f"port {quote(number)} is outside 1-65535: {rejected}",
+                          at=("spec", "ports", i, "port"), help="use a port number from 1 to 65535")
         # targetPort 0 and "" are "unset": the API server defaults them to `port`.
         target = port.get("targetPort")
         if target not in (0, ""):
@@ -315,11 +315,11 @@ def _invalid_container_port(port: _Port, consequence: str) -> Iterator[Finding]:
                       at=port.at if number is None else (*port.at, "containerPort"),
                       help="add `containerPort:` with the number the container listens on")
     elif type(number) is int and not is_port_number(number):
-        yield Finding(f"containerPort {number} of {where} is outside 1-65535: {consequence}",
+        yield Finding(f"containerPort {quote(number)} of {where} is outside 1-65535: {consequence}",
                       at=(*port.at, "containerPort"), help="use a port number from 1 to 65535")
     host_port = port.data.get("hostPort")
     if type(host_port) is int and host_port != 0 and not is_port_number(host_port):
-        yield Finding(f"hostPort {host_port} of {where} is outside 1-65535: {consequence}",
+        yield Finding(f"hostPort {quote(host_port)} of {where} is outside 1-65535: {consequence}",
                       at=(*port.at, "hostPort"), help="use a port number from 1 to 65535, or remove hostPort")
 
 
@@ -341,7 +341,7 @@ def _port_value_finding(label: str, value: Any, where: str, at: JsonPath,
     """ValidatePortNumOrName: a number in 1-65535 or an IANA service name (``where``: " of <container>")."""
     if type(value) is int:
         if not is_port_number(value):
-            yield Finding(f"{label} {value}{where} is outside 1-65535: {consequence}", at=at,
+            yield Finding(f"{label} {quote(value)}{where} is outside 1-65535: {consequence}", at=at,
                           help="use a port number from 1 to 65535")
         return
     if not isinstance(value, str) or not (problems := port_name_problems(value)):
