@@ -17,6 +17,8 @@ _DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _DNS1123_LABEL_RE = re.compile(_DNS1123_LABEL)
 _DNS1123_SUBDOMAIN = re.compile(rf"{_DNS1123_LABEL}(\.{_DNS1123_LABEL})*")
 _IANA_SVC_NAME = re.compile(r"[-a-z0-9]+")
+# All of IsValidPortName at once: 1-15 characters, a letter, words of [a-z0-9] joined by single '-'.
+_VALID_PORT_NAME = re.compile(r"(?=.{1,15}\Z)(?=[0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*", re.DOTALL)
 
 SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
@@ -53,6 +55,8 @@ def _charset_problems(value: str, allowed: str) -> list[str]:
 def port_name_problems(value: str) -> list[str]:
     """What ``IsValidPortName`` (IANA_SVC_NAME) finds wrong with ``value``, one entry per rule it
     breaks, worded as a defect ("contains '--'"); empty when it is a valid port name."""
+    if _VALID_PORT_NAME.fullmatch(value) is not None:
+        return []
     problems = []
     if len(value) > PORT_NAME_MAX:
         problems.append(f"is {len(value)} characters long (at most {PORT_NAME_MAX})")
@@ -69,7 +73,7 @@ def port_name_problems(value: str) -> list[str]:
 
 def is_port_name(value: str) -> bool:
     """``IsValidPortName`` (IANA_SVC_NAME): what a named targetPort or container port must be."""
-    return not port_name_problems(value)
+    return _VALID_PORT_NAME.fullmatch(value) is not None
 
 
 def dns1123_label_problems(value: str) -> list[str]:

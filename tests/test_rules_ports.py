@@ -7,14 +7,18 @@ manifest), plus the message, help or severity where they are the point.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from conftest import found, lint, manifest, text_at
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from svclint.catalog import load_catalog
 from svclint.checks import Context, discover_checks
 from svclint.diagnostics import Finding, Severity
 from svclint.engine import check_objects
+from svclint.k8s import is_port_name, port_name_problems
 from svclint.loader import load_source
 from svclint.model import KubeObject
 from svclint.project import build_project
@@ -606,6 +610,22 @@ def test_statefulset_pod_templates_were_not_validated_before_1_34() -> None:
     assert current.message.endswith("; the API server rejects the StatefulSet")
     assert older.message.endswith("; the StatefulSet controller cannot create its pods (API servers from 1.34 "
                                   "reject the StatefulSet)")
+
+
+@given(st.text(alphabet="abz09-A_.\n", max_size=20))
+@example("abcdefghijklmno")  # 15 characters: the longest name
+@example("abcdefghijklmnop")
+def test_port_name_validity_is_the_api_servers_list_of_rules(value: str) -> None:
+    # IsValidPortName, rule by rule; svclint checks them with one regular expression.
+    rules = [
+        len(value) <= 15,
+        re.fullmatch(r"[-a-z0-9]+", value) is not None,
+        any("a" <= ch <= "z" for ch in value),
+        "--" not in value,
+        not value.startswith("-") and not value.endswith("-"),
+    ]
+    assert is_port_name(value) == all(rules)
+    assert (port_name_problems(value) == []) == all(rules)
 
 
 # ================================================================================================

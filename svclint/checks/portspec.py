@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from svclint.checks import Context, check
@@ -146,7 +147,7 @@ def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Findin
 # --- containers, their ports and their probe and hook handlers ----------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: cached_property keeps the ports it builds once
 class _Container:
     data: Mapping[str, Any]
     at: JsonPath  # inside the object: (..., "containers", i) or (..., "initContainers", i)
@@ -167,9 +168,15 @@ class _Container:
         """Probes and hooks are validated and run for containers and sidecars (Forbidden for others)."""
         return not self.init or self.sidecar
 
-    @property
+    @cached_property
+    def port_names(self) -> frozenset[str]:
+        """The names a probe of this container can use (the kubelet's findPortByName)."""
+        raw = sequence(self.data.get("ports"))
+        return frozenset(name for port in raw if isinstance(port, dict) and (name := _name(port)) is not None)
+
+    @cached_property
     def ports(self) -> list[_Port]:
-        return [_Port(self, port, (*self.at, "ports", j))
+        return [_Port.of(self, port, (*self.at, "ports", j))
                 for j, port in enumerate(sequence(self.data.get("ports"))) if isinstance(port, dict)]
 
 
@@ -178,30 +185,18 @@ class _Port:
     container: _Container
     data: Mapping[str, Any]
     at: JsonPath
+    name: str | None
+    number: int | None  # containerPort when it is valid
+    protocol: str
+    host_port: int  # 0 when unset (or invalid: that is invalid-port's finding)
+    host_ip: str
 
-    @property
-    def name(self) -> str | None:
-        return _name(self.data)
-
-    @property
-    def number(self) -> int | None:
-        value = self.data.get("containerPort")
-        return value if is_port_number(value) else None
-
-    @property
-    def protocol(self) -> str:
-        return _protocol(self.data)
-
-    @property
-    def host_port(self) -> int:
-        """The hostPort, 0 when unset (or invalid: that is invalid-port's finding)."""
-        value = self.data.get("hostPort")
-        return value if is_port_number(value) else 0
-
-    @property
-    def host_ip(self) -> str:
-        value = self.data.get("hostIP")
-        return value if isinstance(value, str) else ""
+    @classmethod
+    def of(cls, container: _Container, data: Mapping[str, Any], at: JsonPath) -> _Port:
+        number, host_port, host_ip = data.get("containerPort"), data.get("hostPort"), data.get("hostIP")
+        return cls(container, data, at, _name(data), number if is_port_number(number) else None,
+                   _protocol(data), host_port if is_port_number(host_port) else 0,
+                   host_ip if isinstance(host_ip, str) else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,14 +231,18 @@ def _containers(obj: KubeObject) -> list[_Container]:
 def _handlers(container: _Container) -> Iterator[_Handler]:
     if not container.runs_handlers:
         return
-    owners: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [(p, (p,), _PROBE_ACTIONS) for p in _PROBES]
-    owners += [(h, ("lifecycle", h), _HOOK_ACTIONS) for h in _HOOKS]
-    for owner, where, actions in owners:
-        handler = mapping(get(container.data, *where))
+    data, lifecycle = container.data, container.data.get("lifecycle")
+    places: list[tuple[str, Mapping[str, Any], JsonPath, tuple[str, ...]]]
+    places = [(p, data, (p,), _PROBE_ACTIONS) for p in _PROBES if p in data]
+    if isinstance(lifecycle, dict):
+        places += [(h, lifecycle, ("lifecycle", h), _HOOK_ACTIONS) for h in _HOOKS if h in lifecycle]
+    for owner, parent, where, actions in places:
+        handler = parent[owner]
+        if not isinstance(handler, dict):
+            continue
         action = next((a for a in actions if isinstance(handler.get(a), dict)), None)
         if action in _PORT_ACTIONS:
-            at = (*container.at, *where, action)
-            yield _Handler(container, owner, action, handler[action], at)
+            yield _Handler(container, owner, action, handler[action], (*container.at, *where, action))
 
 
 def _consequence(obj: KubeObject, ctx: Context) -> str:
@@ -266,8 +265,9 @@ def invalid_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
         return
     consequence = _consequence(obj, ctx)
     for container in _containers(obj):
-        for port in container.ports:
-            yield from _invalid_container_port(port, consequence)
+        for j, port in enumerate(sequence(container.data.get("ports"))):
+            if isinstance(port, dict):
+                yield from _invalid_container_port(container, port, (*container.at, "ports", j), consequence)
         for handler in _handlers(container):
             yield from _invalid_handler_port(handler, consequence)
 
@@ -299,28 +299,26 @@ def _invalid_service_ports(service: KubeObject) -> Iterator[Finding]:
             yield from _port_value_finding("targetPort", target, "", at, rejected)
 
 
-def _invalid_container_port(port: _Port, consequence: str) -> Iterator[Finding]:
-    where = port.container.label
-    name = port.name
+def _invalid_container_port(container: _Container, port: Mapping[str, Any], at: JsonPath,
+                            consequence: str) -> Iterator[Finding]:
+    name, number, host_port = _name(port), port.get("containerPort"), port.get("hostPort")
     if name is not None and (problems := port_name_problems(name)):
         yield Finding(
-            f"port name {quote(name)} of {where} is not a valid port name: it {_and(problems)}; "
+            f"port name {quote(name)} of {container.label} is not a valid port name: it {_and(problems)}; "
             f"{consequence}",
-            at=(*port.at, "name"),
+            at=(*at, "name"),
             help=_rename_help(name),
         )
-    number = port.data.get("containerPort")
     if number is None or number == 0:
-        yield Finding(f"a port of {where} has no containerPort: {consequence} (Required value)",
-                      at=port.at if number is None else (*port.at, "containerPort"),
+        yield Finding(f"a port of {container.label} has no containerPort: {consequence} (Required value)",
+                      at=at if number is None else (*at, "containerPort"),
                       help="add `containerPort:` with the number the container listens on")
     elif type(number) is int and not is_port_number(number):
-        yield Finding(f"containerPort {quote(number)} of {where} is outside 1-65535: {consequence}",
-                      at=(*port.at, "containerPort"), help="use a port number from 1 to 65535")
-    host_port = port.data.get("hostPort")
+        yield Finding(f"containerPort {quote(number)} of {container.label} is outside 1-65535: {consequence}",
+                      at=(*at, "containerPort"), help="use a port number from 1 to 65535")
     if type(host_port) is int and host_port != 0 and not is_port_number(host_port):
-        yield Finding(f"hostPort {quote(host_port)} of {where} is outside 1-65535: {consequence}",
-                      at=(*port.at, "hostPort"), help="use a port number from 1 to 65535, or remove hostPort")
+        yield Finding(f"hostPort {quote(host_port)} of {container.label} is outside 1-65535: {consequence}",
+                      at=(*at, "hostPort"), help="use a port number from 1 to 65535, or remove hostPort")
 
 
 def _invalid_handler_port(handler: _Handler, consequence: str) -> Iterator[Finding]:
@@ -532,13 +530,12 @@ def probe_port_not_found(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors the kubelet (probe.ResolveContainerPort, the lifecycle handler's resolvePort): a named
     port is looked up in the probed container's own ports, whatever their protocol."""
     containers = _containers(obj)
-    names = {id(c): {p.name for p in c.ports if p.name is not None} for c in containers}
     for container in containers:
         for handler in _handlers(container):
             value = handler.data.get("port")
-            if not isinstance(value, str) or not is_port_name(value) or value in names[id(container)]:
+            if not isinstance(value, str) or not is_port_name(value) or value in container.port_names:
                 continue  # numbers always resolve; invalid names are invalid-port's finding
-            others = [c.label for c in containers if c is not container and value in names[id(c)]]
+            others = [c.label for c in containers if c is not container and value in c.port_names]
             elsewhere = (f" ({others[0]} declares it, but a {handler.owner} looks only in its own container)"
                          if others else "")
             yield Finding(
