@@ -806,6 +806,31 @@ def test_same_container_port_twice_warns_like_the_api_server() -> None:
                                "collide at runtime")
 
 
+def test_a_sidecar_keeps_running_while_later_init_containers_run() -> None:
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          initContainers:
+            - name: proxy
+              image: envoy
+              restartPolicy: Always
+              ports: [{containerPort: 15000}]
+            - name: warmup
+              image: web
+              ports: [{containerPort: 15000}]
+          containers:
+            - name: web
+              image: nginx
+    """)
+    assert [(d.span.line, d.severity) for d in diagnostics] == [(13, Severity.WARNING)]
+    assert diagnostics[0].message.endswith(
+        "the sidecar is still running when the init container starts: containers of a pod share one "
+        "network namespace, so only one of them can listen on it")
+
+
 def test_overlapping_and_ambiguous_host_ports_warn_like_the_api_server() -> None:
     diagnostics = lint("""
         apiVersion: v1

@@ -151,13 +151,14 @@ def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Findin
 class _Container:
     data: Mapping[str, Any]
     at: JsonPath  # inside the object: (..., "containers", i) or (..., "initContainers", i)
+    index: int  # i
     init: bool
     sidecar: bool  # an init container with restartPolicy Always
 
     @property
     def name(self) -> str:
         value = self.data.get("name")
-        return quote(value) if isinstance(value, str) else f"#{self.at[-1]}"
+        return quote(value) if isinstance(value, str) else f"#{self.index}"
 
     @property
     def label(self) -> str:
@@ -224,7 +225,7 @@ def _containers(obj: KubeObject) -> list[_Container]:
         for i, raw in enumerate(sequence(spec.get(field))):
             if isinstance(raw, dict):
                 sidecar = init and raw.get("restartPolicy") == "Always"
-                found.append(_Container(raw, (*spec_at, field, i), init, sidecar))
+                found.append(_Container(raw, (*spec_at, field, i), i, init, sidecar))
     return found
 
 
@@ -345,7 +346,7 @@ def _port_value_finding(label: str, value: Any, where: str, at: JsonPath,
     if not isinstance(value, str) or not (problems := port_name_problems(value)):
         return
     if value.isascii() and value.isdigit():
-        unquoted = int(value)
+        unquoted = int(value) if len(value) <= 5 else 0  # long digit strings are not ports (nor ints)
         yield Finding(
             f"{label} {quote(value)}{where} is a string, so Kubernetes reads it as a port name, and a port "
             f"name must contain a letter: {consequence}",
@@ -362,7 +363,7 @@ def _port_value_finding(label: str, value: Any, where: str, at: JsonPath,
 
 
 def _and(problems: list[str]) -> str:
-    """The problems a validator lists, as one clause: "is ..., may ... and must ..."."""
+    """The problems a validator lists, as one clause: "contains '_' and has no lowercase letter"."""
     return problems[0] if len(problems) == 1 else ", ".join(problems[:-1]) + " and " + problems[-1]
 
 
@@ -383,8 +384,8 @@ def _rename_help(name: str) -> str:
     if len(name) > PORT_NAME_MAX:
         return (f"shorten it to at most {PORT_NAME_MAX} characters, and rename every targetPort and probe "
                 "that refers to it")
-    return "rename it (lowercase letters, digits and '-', with at least one letter), and every targetPort " \
-           "and probe that refers to it"
+    return ("rename it (lowercase letters, digits and '-', with at least one letter), and every targetPort "
+            "and probe that refers to it")
 
 
 # --- duplicate-container-port --------------------------------------------------------------------------
@@ -496,9 +497,14 @@ def _runtime_note(port: _Port, first: _Port) -> str:
         # Apply merges a container's ports keyed by (containerPort, protocol): kubernetes#113482, #93952.
         return ("`kubectl apply --server-side` fails on it (\"duplicate entries for key\") and client-side "
                 "apply can drop one of the entries on update")
-    if not port.container.runs_handlers or not first.container.runs_handlers:
-        return "an init container exits before the next container starts, so they do not collide at runtime"
-    return "containers of a pod share one network namespace, so only one of them can listen on it"
+    shared = "containers of a pod share one network namespace, so only one of them can listen on it"
+    plain = next((p.container for p in (port, first) if not p.container.runs_handlers), None)
+    if plain is None:
+        return shared
+    other = first.container if plain is port.container else port.container
+    if other.sidecar and other.index < plain.index:
+        return f"the sidecar is still running when the init container starts: {shared}"
+    return "an init container exits before the next container starts, so they do not collide at runtime"
 
 
 def _names_across_containers(obj: KubeObject, containers: list[_Container],
