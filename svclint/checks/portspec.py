@@ -151,7 +151,7 @@ def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Findin
 class _Container:
     data: Mapping[str, Any]
     at: JsonPath  # inside the object: (..., "containers", i) or (..., "initContainers", i)
-    index: int  # i
+    index: int  # its position in that list
     init: bool
     sidecar: bool  # an init container with restartPolicy Always
 
