@@ -104,6 +104,9 @@ class Finding:
     help: str | None = None
     related: tuple[RelatedFinding, ...] = ()
     on_key: bool = False  # point at the key of ``at`` rather than at its value
+    #: A lower severity than the rule's (its catalog severity is the highest it reports), for a
+    #: rule whose cases the API server treats differently: rejects one, only warns about another.
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,8 +37,10 @@ def _diagnostic(rule: RuleMeta, obj: KubeObject, finding: Finding) -> Diagnostic
     related = tuple(
         Related(r.message, r.obj.path, object_span(r.obj, r.at)) for r in finding.related
     )
+    # The catalog's severity is the rule's highest: a finding may only lower it.
+    severity = rule.severity if finding.severity is None else min(finding.severity, rule.severity)
     return Diagnostic(
-        code=rule.code, rule=rule.name, severity=rule.severity, message=finding.message,
+        code=rule.code, rule=rule.name, severity=severity, message=finding.message,
         path=obj.path, span=object_span(obj, finding.at, on_key=finding.on_key), object=obj.ref,
         related=related, help=finding.help, at=finding.at,
     )

@@ -8,13 +8,17 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 DNS1123_LABEL_MAX = 63
 DNS1123_SUBDOMAIN_MAX = 253
+PORT_NAME_MAX = 15  # IANA_SVC_NAME (RFC 6335)
 _DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_DNS1123_LABEL_RE = re.compile(_DNS1123_LABEL)
 _DNS1123_SUBDOMAIN = re.compile(rf"{_DNS1123_LABEL}(\.{_DNS1123_LABEL})*")
 _IANA_SVC_NAME = re.compile(r"[-a-z0-9]+")
+# All of IsValidPortName at once: 1-15 characters, a letter, words of [a-z0-9] joined by single '-'.
+_VALID_PORT_NAME = re.compile(r"(?=.{1,15}\Z)(?=[0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*", re.DOTALL)
 
 SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
@@ -33,16 +37,58 @@ def is_ip_address(value: str) -> bool:
     return True
 
 
+def is_port_number(value: Any) -> TypeGuard[int]:
+    """``IsValidPortNum``: an integer in 1..65535 (a YAML boolean is not a number)."""
+    return type(value) is int and 1 <= value <= 65535
+
+
+def _charset_problems(value: str, allowed: str) -> list[str]:
+    """What is wrong with the characters of ``value``, besides lowercase letters, digits and ``allowed``."""
+    bad = sorted({ch for ch in value if not ("a" <= ch <= "z" or "0" <= ch <= "9" or ch in allowed)})
+    problems = ["contains uppercase letters"] if any(ch.isupper() for ch in bad) else []
+    others = "".join(ch for ch in bad if not ch.isupper())
+    if others:
+        problems.append(f"contains {others!r}")
+    return problems
+
+
+def port_name_problems(value: str) -> list[str]:
+    """What ``IsValidPortName`` (IANA_SVC_NAME) finds wrong with ``value``, one entry per rule it
+    breaks, worded as a defect ("contains '--'"); empty when it is a valid port name."""
+    if _VALID_PORT_NAME.fullmatch(value) is not None:
+        return []
+    problems = []
+    if len(value) > PORT_NAME_MAX:
+        problems.append(f"is {len(value)} characters long (at most {PORT_NAME_MAX})")
+    if _IANA_SVC_NAME.fullmatch(value) is None:
+        problems += _charset_problems(value, "-") or ["is empty"]
+    if not any("a" <= ch <= "z" for ch in value):
+        problems.append("has no lowercase letter (a-z)")
+    if "--" in value:
+        problems.append("contains '--'")
+    if value.startswith("-") or value.endswith("-"):
+        problems.append("begins or ends with '-'")
+    return problems
+
+
 def is_port_name(value: str) -> bool:
     """``IsValidPortName`` (IANA_SVC_NAME): what a named targetPort or container port must be."""
-    return (
-        1 <= len(value) <= 15
-        and _IANA_SVC_NAME.fullmatch(value) is not None
-        and any("a" <= ch <= "z" for ch in value)
-        and "--" not in value
-        and not value.startswith("-")
-        and not value.endswith("-")
-    )
+    return _VALID_PORT_NAME.fullmatch(value) is not None
+
+
+def dns1123_label_problems(value: str) -> list[str]:
+    """What ``IsDNS1123Label`` finds wrong with ``value`` (a Service port name), worded as defects;
+    empty when valid. Names made only of digits (``8443``) are valid labels."""
+    problems = []
+    if len(value) > DNS1123_LABEL_MAX:
+        problems.append(f"is {len(value)} characters long (at most {DNS1123_LABEL_MAX})")
+    if _DNS1123_LABEL_RE.fullmatch(value) is None:
+        problems += _charset_problems(value, "-")
+        if value.startswith("-") or value.endswith("-"):
+            problems.append("begins or ends with '-'")
+        if not problems:
+            problems.append("is empty")
+    return problems
 
 
 def quote(value: Any, limit: int = 60) -> str:

@@ -104,8 +104,8 @@ spec: {type: ClusterIP, ports: [{port: 80, nodePort: 30080}]}
 
 
 def test_flow_style_whole_document_on_one_line() -> None:
-    text = "{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{nodePort: 30080}]}}\n"
-    assert probe_at(text) == (1, 82)
+    text = "{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{port: 80, nodePort: 30080}]}}\n"
+    assert probe_at(text) == (1, 92)
 
 
 def test_flow_style_spread_over_lines() -> None:
@@ -218,8 +218,8 @@ def test_utf8_bom_is_not_a_column() -> None:
 
 
 def test_utf8_bom_with_a_flow_first_line() -> None:
-    text = "{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{nodePort: 30080}]}}\n"
-    assert probe_at(codecs.BOM_UTF8 + text.encode(), text) == (1, 82)
+    text = "{apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{port: 80, nodePort: 30080}]}}\n"
+    assert probe_at(codecs.BOM_UTF8 + text.encode(), text) == (1, 92)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
@@ -238,25 +238,18 @@ def test_utf16_with_bom_and_crlf() -> None:
 
 def test_non_ascii_before_the_value_counts_characters_not_bytes() -> None:
     # "é" is 2 bytes in UTF-8, "→" 3 and "🚀" 4 (and 2 UTF-16 code units): each is one column.
-    text = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  ports:
-    - {name: "é→🚀", port: 80, nodePort: 30080}
-"""
-    assert probe_at(text) == (7, 41)
-    line = text.splitlines()[6]
-    assert line.index("30080") + 1 == 41
-    assert line.encode().index(b"30080") + 1 == 47  # what a byte-counting column would say
+    text = ('{apiVersion: v1, kind: Service, metadata: {name: web, annotations: {note: "é→🚀"}}, '
+            'spec: {ports: [{port: 80, nodePort: 30080}]}}\n')
+    assert probe_at(text) == (1, 120)
+    line = text.splitlines()[0]
+    assert line.index("30080") + 1 == 120
+    assert line.encode().index(b"30080") + 1 == 126  # what a byte-counting column would say
 
 
 def test_non_ascii_in_utf16_and_json() -> None:
     text = ('{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "wéb", '
-            '"annotations": {"note": "日本語"}}, "spec": {"ports": [{"nodePort": 30080}]}}\n')
-    assert probe_at(text.encode("utf-16"), text) == (1, 134)
+            '"annotations": {"note": "日本語"}}, "spec": {"ports": [{"port": 80, "nodePort": 30080}]}}\n')
+    assert probe_at(text.encode("utf-16"), text) == (1, 146)
 
 
 # --- Syntax errors and other unparseable files ------------------------------------------------------
@@ -568,12 +561,12 @@ SCHEMA = "schema-violation"
     (SERVICE + "spec: []\n", [(SCHEMA, 3, 1)]),
     (SERVICE + "spec: just text\n", [(SCHEMA, 3, 7)]),
     (SERVICE + "spec: {ports: {}}\n", [(SCHEMA, 3, 8)]),
-    (SERVICE + "spec: {ports: [42, null, [1], {nodePort: x}]}\n",
-     [(SCHEMA, 3, 16), (SCHEMA, 3, 20), (SCHEMA, 3, 26), (SCHEMA, 3, 42)]),
+    (SERVICE + "spec: {ports: [42, null, [1], {port: 80, nodePort: x}]}\n",
+     [(SCHEMA, 3, 16), (SCHEMA, 3, 20), (SCHEMA, 3, 26), (SCHEMA, 3, 52)]),
     (SERVICE + "spec: {selector: [app]}\n", [(SCHEMA, 3, 8)]),
     (SERVICE + "spec: {selector: {app: [web]}}\n", [(SCHEMA, 3, 19)]),
     # A type that is not a string is no type at all: no type-specific rule guesses one.
-    (SERVICE + "spec: {type: [NodePort], ports: [{nodePort: 30080}]}\n", [(SCHEMA, 3, 8)]),
+    (SERVICE + "spec: {type: [NodePort], ports: [{port: 80, nodePort: 30080}]}\n", [(SCHEMA, 3, 8)]),
     (SERVICE + "spec: {type: ExternalName, externalName: [a]}\n", [(SCHEMA, 3, 28)]),
     ("apiVersion: v1\nkind: 42\nmetadata: {name: x}\n", []),
     ("apiVersion: 1\nkind: Service\n", []),
@@ -773,16 +766,16 @@ metadata:
   name: web
   labels: {a: on, b: yes, c: "30080"}
 spec:
-  ports: [{port: 0o120, nodePort: 0x7580}, {port: 81, nodePort: "30081"}]
+  ports: [{name: a, port: 0o120, nodePort: 0x7580}, {name: b, port: 81, nodePort: "30081"}]
 """
     (service,) = load_source("manifest.yaml", text.encode(), 0, "default").objects
     value = service.document.value
     assert value["metadata"]["labels"] == {"a": "on", "b": "yes", "c": "30080"}
     assert value["spec"]["ports"] == [
-        {"port": 80, "nodePort": 30080},
-        {"port": 81, "nodePort": "30081"},
+        {"name": "a", "port": 80, "nodePort": 30080},
+        {"name": "b", "port": 81, "nodePort": "30081"},
     ]
-    assert found(text) == [("schema-violation", 7, 65)]  # a quoted "30081" is not a number
+    assert found(text) == [("schema-violation", 7, 83)]  # a quoted "30081" is not a number
 
 
 # --- Files, directories, stdin --------------------------------------------------------------------

@@ -788,14 +788,19 @@ def test_huge_numbers() -> None:
 spec:
   type: NodePort
   ports:
-    - port: 1e400
+    - name: a
+      port: 1e400
       targetPort: 99999999999999999999999
       nodePort: 99999999999999999999999
-    - port: -99999999999999999999999
+    - name: b
+      port: -99999999999999999999999
       nodePort: 0x7fffffffffffffffffffffff
 """
-    assert found(text) == [("schema-violation", 8, 13)]  # 1e400 is infinity, not an integer
-    assert found(text.replace("1e400", "80")) == [("node-port-out-of-range", 10, 17), ("node-port-out-of-range", 12, 17)]
+    assert found(text) == [("schema-violation", 9, 13)]  # 1e400 is infinity, not an integer
+    assert found(text.replace("1e400", "80")) == [
+        ("invalid-port", 10, 19), ("node-port-out-of-range", 11, 17),
+        ("invalid-port", 13, 13), ("node-port-out-of-range", 14, 17),
+    ]
 
 
 def test_huge_node_port_on_a_cluster_ip_service() -> None:
@@ -866,7 +871,7 @@ def test_a_5_mb_single_line_scalar(tmp_path: Path, request: pytest.FixtureReques
     ("apiVersion: v1\nkind: 42\nmetadata: {name: x}\n", []),
     ("apiVersion: [v1]\nkind: {Service: 1}\n", []),
     (("apiVersion: v1\nkind: List\nitems: [42, null, [1], 'x', {kind: Service}, {apiVersion: v1, kind: Service, "
-      "spec: {ports: [{nodePort: 30080}]}}]\n"), [("node-port-not-allowed", 3, 104)]),
+      "spec: {ports: [{port: 80, nodePort: 30080}]}}]\n"), [("node-port-not-allowed", 3, 114)]),
     ("apiVersion: v1\nkind: List\nitems: {a: b}\n", []),
     ("apiVersion: v1\nkind: List\n", []),
     ("apiVersion: v1\nkind: ServiceList\nitems:\n- apiVersion: v1\n  kind: List\n  items: [{apiVersion: v1}]\n", []),
@@ -1074,7 +1079,7 @@ spec:
 apiVersion: v1
 kind: Service
 metadata: {name: web}
-spec: {type: NodePort, ports: [{port: *l8, nodePort: 30080}, {port: 81, nodePort: 30080}]}
+spec: {type: NodePort, ports: [{name: a, port: *l8, nodePort: 30080}, {name: b, port: 81, nodePort: 30080}]}
 """, 1),
 }
 
@@ -1263,8 +1268,9 @@ DEEP = "[" * 190 + "]" * 190
     (("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
       f"  selector: {{matchExpressions: [{{key: app, operator: NotIn, values: [web, {DEEP}]}}]}}\n"
       "  template: {metadata: {labels: {app: web}}}\n"), [("schema-violation", 5, 75)]),
-    (SERVICE + f"spec: {{type: NodePort, ports: [{{port: {DEEP}, nodePort: 30080}}, {{port: 81, nodePort: 30080}}]}}\n",
-     [("schema-violation", 5, 33)]),
+    (SERVICE + f"spec: {{type: NodePort, ports: [{{name: a, port: {DEEP}, nodePort: 30080}}, "
+               "{name: b, port: 81, nodePort: 30080}]}\n",
+     [("schema-violation", 5, 42)]),
     ((SERVICE + f"spec: {{selector: {{app: web}}, ports: [{{port: {DEEP}, targetPort: http}}]}}\n---\n"
       "apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec: {containers: [{name: c}]}\n"),
      [("schema-violation", 5, 39)]),

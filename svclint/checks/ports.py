@@ -7,7 +7,7 @@ from typing import Any
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
-from svclint.k8s import is_port_name, quote
+from svclint.k8s import is_port_name, is_port_number, quote
 from svclint.model import KubeObject, PodTemplate, sequence
 
 
@@ -83,8 +83,8 @@ def target_port_not_declared(service: KubeObject, ctx: Context) -> Iterator[Find
         at: tuple[str | int, ...] = ("spec", "ports", i, "targetPort")
         if target in (None, 0, ""):
             target, at = port.get("port"), ("spec", "ports", i, "port")  # the API's default
-        if type(target) is not int:
-            continue
+        if not is_port_number(target):
+            continue  # a number outside 1-65535 is invalid-port's finding
         if any(p.number == target for t in backends for p in t.declared_ports):
             continue
         declared = sorted({p.number for t in declaring for p in t.declared_ports if p.number is not None})

@@ -1,0 +1,1078 @@
+"""The port rules, as documentation: Service port names and uniqueness, port syntax, duplicate
+container ports and probe ports, each as the API server (or the kubelet) treats them.
+
+Each expectation is a list of ``(rule, line, column)`` (1-based, line 1 is the first line of the
+manifest), plus the message, help or severity where they are the point.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from conftest import found, lint, manifest, text_at
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from svclint.catalog import load_catalog
+from svclint.checks import Context, discover_checks
+from svclint.diagnostics import Finding, Severity
+from svclint.engine import check_objects
+from svclint.k8s import is_port_name, port_name_problems
+from svclint.loader import load_source
+from svclint.model import KubeObject
+from svclint.project import build_project
+from svclint.settings import Settings
+
+# ================================================================================================
+# service-port-name-required
+# ================================================================================================
+
+
+def test_second_port_without_name_is_reported_at_the_port_item() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - name: http
+              port: 80
+              targetPort: 8080
+            - port: 9090
+              targetPort: metrics
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column, d.severity) == ("service-port-name-required", 10, 7, Severity.ERROR)
+    assert d.message == (
+        "port 9090/TCP has no name; when a Service has more than one port, each needs a name: the API server "
+        "rejects the Service (spec.ports[1].name: Required value)"
+    )
+    assert d.help == "add `name: metrics` (or another unique name) to this port"
+    assert text_at(text, d) == "p"  # the start of the `- port: 9090` item
+
+
+def test_every_unnamed_port_is_reported_and_an_empty_name_is_no_name() -> None:
+    [first, second] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: dns
+        spec:
+          clusterIP: None
+          ports:
+            - port: 53
+              protocol: UDP
+            - name: ""
+              port: 53
+    """)
+    assert [(d.rule, d.span.line) for d in (first, second)] == [
+        ("service-port-name-required", 8), ("service-port-name-required", 10)]
+    assert first.help == "add `name: udp-53` (or another unique name) to this port"
+    assert second.message.startswith("port 53/TCP has no name")
+
+
+def test_a_single_port_may_be_unnamed() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - port: 80
+    """) == []
+
+
+def test_port_names_made_of_digits_are_valid_service_port_names() -> None:
+    # A Service port name is a DNS label, not an IANA service name: "8443" is fine here.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - name: "8443"
+              port: 8443
+            - name: "80"
+              port: 80
+    """) == []
+
+
+# ================================================================================================
+# duplicate-service-port
+# ================================================================================================
+
+
+def test_repeated_port_name_points_at_the_second_with_the_first_as_note() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - name: http
+              port: 80
+            - name: http
+              port: 443
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("duplicate-service-port", 9, 13)
+    assert d.message.startswith("port name 'http' is already used by spec.ports[0] of this Service")
+    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
+        ("port name 'http' first used here", 7, 13)]
+    assert text_at(text, d) == "http"
+
+
+def test_port_names_are_unique_whatever_the_protocol() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: dns
+        spec:
+          ports:
+            - name: dns
+              port: 53
+              protocol: UDP
+            - name: dns
+              port: 53
+              protocol: TCP
+    """) == [("duplicate-service-port", 10, 13)]
+
+
+def test_repeated_port_and_protocol_with_the_default_protocol() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - name: http
+              port: 80
+              protocol: TCP
+            - name: http-alt
+              port: 80
+              targetPort: 8081
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("duplicate-service-port", 11, 13)
+    assert d.message.startswith("port 80/TCP is already defined by spec.ports[0] of this Service: the API "
+                                "server rejects the Service (Duplicate value)")
+    assert [(r.span.line, r.span.column) for r in d.related] == [(8, 13)]
+
+
+def test_tcp_and_udp_may_share_port_53() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: dns
+        spec:
+          type: NodePort
+          ports:
+            - name: dns-tcp
+              port: 53
+              protocol: TCP
+              nodePort: 30053
+            - name: dns-udp
+              port: 53
+              protocol: UDP
+              nodePort: 30053
+    """) == []
+
+
+def test_repeated_entry_of_a_node_port_service_is_reported_once() -> None:
+    # The API also reports the repeated nodePort; one finding for the repeated entry is enough.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          type: NodePort
+          ports:
+            - name: http
+              port: 80
+              nodePort: 30080
+            - name: http2
+              port: 80
+              nodePort: 30080
+    """) == [("duplicate-service-port", 12, 13)]
+
+
+def test_repeated_node_port_is_left_to_the_node_port_rules() -> None:
+    # ClusterIP: both are forbidden; NodePort: the allocator's "already allocated" comes first.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: internal
+        spec:
+          ports:
+            - {name: a, port: 80, nodePort: 30080}
+            - {name: b, port: 81, nodePort: 30080}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: public
+        spec:
+          type: NodePort
+          ports:
+            - {name: a, port: 80, nodePort: 30090}
+            - {name: b, port: 81, nodePort: 30090}
+    """) == [
+        ("node-port-not-allowed", 7, 37),
+        ("node-port-not-allowed", 8, 37),
+        ("node-port-collision", 18, 37),
+    ]
+
+
+def test_external_name_service_repeating_a_node_port_is_rejected() -> None:
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com
+          ports:
+            - {name: a, port: 5432, nodePort: 30432}
+            - {name: b, port: 5433, nodePort: 30432}
+    """)
+    assert [(d.rule, d.span.line, d.span.column) for d in diagnostics] == [
+        ("external-name-ignored-field", 9, 39),
+        ("duplicate-service-port", 10, 39),
+        ("external-name-ignored-field", 10, 39),
+    ]
+    assert diagnostics[1].message.startswith("nodePort 30432/TCP is already used by spec.ports[0]")
+
+
+# ================================================================================================
+# invalid-port: Services
+# ================================================================================================
+
+
+def test_quoted_target_port_number_is_a_name_and_invalid() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - port: 80
+              targetPort: "8080"
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-port", 8, 19)
+    assert d.message == (
+        "targetPort '8080' is a string, so Kubernetes reads it as a port name, and a port name must contain "
+        "a letter: the API server rejects the Service"
+    )
+    assert d.help == "write the number without quotes: 8080"
+    assert text_at(text, d) == '"8080"'
+
+
+def test_target_port_zero_or_empty_means_unset() -> None:
+    # The API server defaults targetPort 0 and "" to the value of port.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - {name: a, port: 80, targetPort: 0}
+            - {name: b, port: 81, targetPort: ""}
+    """) == []
+
+
+def test_numbers_outside_the_port_range() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - {name: a, port: 0}
+            - {name: b, port: 80, targetPort: 65536}
+            - {name: c, port: 70000, targetPort: -1}
+            - {name: d, targetPort: 8080}
+    """) == [
+        ("invalid-port", 7, 23),
+        ("invalid-port", 8, 39),
+        ("invalid-port", 9, 23),
+        ("invalid-port", 9, 42),
+        ("invalid-port", 10, 7),
+    ]
+
+
+def test_service_port_names_must_be_dns_labels() -> None:
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - {name: HTTP, port: 80}
+            - {name: web_ui, port: 81}
+            - {name: web.ui, port: 82}
+            - {name: -web, port: 83}
+    """)
+    assert [(d.rule, d.span.line, d.message, d.help) for d in diagnostics] == [
+        ("invalid-port", 7, ("Service port name 'HTTP' is not a DNS label: it contains uppercase letters; the "
+         "API server rejects the Service"), "use `name: http`"),
+        ("invalid-port", 8, ("Service port name 'web_ui' is not a DNS label: it contains '_'; the API server "
+         "rejects the Service"), "use `name: web-ui`"),
+        ("invalid-port", 9, ("Service port name 'web.ui' is not a DNS label: it contains '.'; the API server "
+         "rejects the Service"), "use `name: web-ui`"),
+        ("invalid-port", 10, ("Service port name '-web' is not a DNS label: it begins or ends with '-'; the API "
+         "server rejects the Service"), "use `name: web`"),
+    ]
+
+
+def test_invalid_target_port_name_is_not_also_reported_as_not_found() -> None:
+    # The name is invalid on both sides: two invalid-port findings, no target-port-name-not-found.
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports:
+            - port: 9090
+              targetPort: prometheus-metrics
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          labels: {app: web}
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              ports:
+                - name: prometheus-metrics
+                  containerPort: 9090
+    """)
+    assert [(d.rule, d.span.line) for d in diagnostics] == [("invalid-port", 9), ("invalid-port", 21)]
+    assert diagnostics[0].message == (
+        "targetPort 'prometheus-metrics' is not a valid port name: it is 18 characters long (at most 15); "
+        "the API server rejects the Service"
+    )
+    assert diagnostics[1].message == (
+        "port name 'prometheus-metrics' of container 'web' is not a valid port name: it is 18 characters long "
+        "(at most 15); the API server rejects the Pod"
+    )
+
+
+def test_out_of_range_target_port_is_not_also_reported_as_undeclared() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports:
+            - port: 80
+              targetPort: 80800
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          labels: {app: web}
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              ports: [{containerPort: 8080}]
+    """) == [("invalid-port", 9, 19)]
+
+
+def test_numeric_target_port_not_declared_is_not_a_port_syntax_problem() -> None:
+    # Undeclared numbers still receive traffic: only target-port-not-declared (info) speaks.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports:
+            - port: 80
+              targetPort: 9000
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          labels: {app: web}
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              ports: [{name: http, containerPort: 8080}]
+    """) == [("target-port-not-declared", 9, 19)]
+
+
+# ================================================================================================
+# invalid-port: containers, probes and lifecycle hooks
+# ================================================================================================
+
+
+def test_container_port_numbers_and_names() -> None:
+    diagnostics = lint("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+                - name: web
+                  image: nginx
+                  ports:
+                    - {name: "9090", containerPort: 9090}
+                    - {name: http, containerPort: 0}
+                    - {name: https}
+                    - {name: admin, containerPort: 70000, hostPort: -1}
+                    - {name: debug, containerPort: 8081, hostPort: 0}
+    """)
+    assert [(d.rule, d.span.line, d.span.column, d.message) for d in diagnostics] == [
+        ("invalid-port", 16, 22, ("port name '9090' of container 'web' is not a valid port name: it has no "
+         "lowercase letter (a-z); the API server rejects the Deployment")),
+        ("invalid-port", 17, 43, ("a port of container 'web' has no containerPort: the API server rejects the "
+         "Deployment (Required value)")),
+        ("invalid-port", 18, 15, ("a port of container 'web' has no containerPort: the API server rejects the "
+         "Deployment (Required value)")),
+        ("invalid-port", 19, 44, ("containerPort 70000 of container 'web' is outside 1-65535: the API server "
+         "rejects the Deployment")),
+        ("invalid-port", 19, 61, ("hostPort -1 of container 'web' is outside 1-65535: the API server rejects "
+         "the Deployment")),
+    ]
+    assert diagnostics[0].help == ("rename it (lowercase letters, digits and '-', with at least one letter), "
+                                   "and every targetPort and probe that refers to it")
+
+
+def test_container_port_name_help_suggests_a_valid_spelling() -> None:
+    [d] = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              ports: [{name: Web_UI, containerPort: 8080}]
+    """)
+    assert d.help == "rename it, e.g. `name: web-ui`, and every targetPort and probe that refers to it"
+
+
+def test_probe_and_lifecycle_ports_are_numbers_or_port_names() -> None:
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              ports: [{name: http, containerPort: 8080}]
+              livenessProbe:
+                httpGet: {path: /live, port: 0}
+              readinessProbe:
+                tcpSocket: {port: HTTP}
+              startupProbe:
+                grpc: {port: 70000}
+              lifecycle:
+                preStop:
+                  httpGet: {path: /drain, port: "8080"}
+                postStart:
+                  tcpSocket: {}
+    """)
+    assert [(d.rule, d.span.line, d.span.column, d.message) for d in diagnostics] == [
+        ("invalid-port", 11, 38, ("livenessProbe.httpGet.port 0 of container 'web' is outside 1-65535: the API "
+         "server rejects the Pod")),
+        ("invalid-port", 13, 27, ("readinessProbe.tcpSocket.port 'HTTP' of container 'web' is not a valid port "
+         "name: it contains uppercase letters and has no lowercase letter (a-z); the API server rejects the Pod")),
+        ("invalid-port", 15, 22, ("startupProbe.grpc.port 70000 of container 'web' is outside 1-65535: the API "
+         "server rejects the Pod")),
+        ("invalid-port", 18, 41, ("preStop.httpGet.port '8080' of container 'web' is a string, so Kubernetes "
+         "reads it as a port name, and a port name must contain a letter: the API server rejects the Pod")),
+        ("invalid-port", 20, 11, ("postStart.tcpSocket.port of container 'web' is missing: the API server rejects "
+         "the Pod")),
+    ]
+
+
+def test_only_the_first_action_of_a_probe_is_validated() -> None:
+    # A second action is Forbidden ("may not specify more than 1 handler type") and not looked into.
+    assert found("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              livenessProbe:
+                exec: {command: [true]}
+                httpGet: {path: /, port: 0}
+    """) == []
+
+
+def test_probes_of_plain_init_containers_are_not_port_checked_but_sidecars_are() -> None:
+    # Plain init containers may not have probes at all (Forbidden): that is not a port problem.
+    assert found("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          initContainers:
+            - name: wait
+              image: busybox
+              readinessProbe: {tcpSocket: {port: 0}}
+            - name: proxy
+              image: envoy
+              restartPolicy: Always
+              readinessProbe: {tcpSocket: {port: 0}}
+          containers:
+            - name: web
+              image: nginx
+    """) == [("invalid-port", 13, 42)]
+
+
+def test_cron_job_ports_are_found_in_the_job_template() -> None:
+    text = """
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata:
+          name: report
+        spec:
+          schedule: "0 * * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: report
+                      image: report
+                      ports: [{name: metrics_port, containerPort: 9090}]
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-port", 15, 30)
+    assert d.at == ("spec", "jobTemplate", "spec", "template", "spec", "containers", 0, "ports", 0, "name")
+    assert d.message.endswith("the API server rejects the CronJob")
+
+
+def test_statefulset_pod_templates_were_not_validated_before_1_34() -> None:
+    text = """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: db
+        spec:
+          selector:
+            matchLabels: {app: db}
+          template:
+            metadata:
+              labels: {app: db}
+            spec:
+              containers:
+                - name: db
+                  image: postgres
+                  ports: [{name: pg_port, containerPort: 5432}]
+    """
+    [current] = lint(text)
+    [older] = lint(text, kube_version=(1, 33))
+    assert current.message.endswith("; the API server rejects the StatefulSet")
+    assert older.message.endswith("; the StatefulSet controller cannot create its pods (API servers from 1.34 "
+                                  "reject the StatefulSet)")
+
+
+@given(st.text(alphabet="abz09-A_.\n", max_size=20))
+@example("abcdefghijklmno")  # 15 characters: the longest name
+@example("abcdefghijklmnop")
+def test_port_name_validity_is_the_api_servers_list_of_rules(value: str) -> None:
+    # IsValidPortName, rule by rule; svclint checks them with one regular expression.
+    rules = [
+        len(value) <= 15,
+        re.fullmatch(r"[-a-z0-9]+", value) is not None,
+        any("a" <= ch <= "z" for ch in value),
+        "--" not in value,
+        not value.startswith("-") and not value.endswith("-"),
+    ]
+    assert is_port_name(value) == all(rules)
+    assert (port_name_problems(value) == []) == all(rules)
+
+
+# ================================================================================================
+# duplicate-container-port
+# ================================================================================================
+
+
+def test_port_name_twice_in_one_container_is_an_error_whatever_the_protocol() -> None:
+    text = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: dns
+        spec:
+          containers:
+            - name: dns
+              image: coredns/coredns
+              ports:
+                - name: dns
+                  containerPort: 53
+                  protocol: UDP
+                - name: dns
+                  containerPort: 53
+                  protocol: TCP
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column, d.severity) == ("duplicate-container-port", 13, 17, Severity.ERROR)
+    assert d.message == ("port name 'dns' is declared twice in container 'dns': the API server rejects the Pod "
+                         "(Duplicate value)")
+    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
+        ("first declared here, in container 'dns'", 10, 17)]
+
+
+def test_a_rejected_port_gets_its_error_and_no_warning() -> None:
+    # The API server sends warnings only for objects it accepts.
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: api
+              image: api
+              ports: [{name: http, containerPort: 9000}]
+            - name: web
+              image: nginx
+              ports:
+                - {name: http, containerPort: 8080}
+                - {name: http, containerPort: 8080}
+    """)
+    assert [(d.span.line, d.span.column, d.severity) for d in diagnostics] == [
+        (13, 18, Severity.WARNING),  # the name of container 'api' again
+        (14, 18, Severity.ERROR),  # twice in container 'web': no warning for its name or number
+    ]
+
+
+def test_tcp_and_udp_of_one_number_with_their_own_names_are_fine() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: dns
+        spec:
+          containers:
+            - name: dns
+              image: coredns/coredns
+              ports:
+                - {name: dns, containerPort: 53, protocol: UDP}
+                - {name: dns-tcp, containerPort: 53, protocol: TCP}
+    """) == []
+
+
+def test_same_port_name_in_two_containers_is_a_warning() -> None:
+    text = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              ports: [{name: metrics, containerPort: 9090}]
+            - name: exporter
+              image: nginx-exporter
+              ports: [{name: metrics, containerPort: 9113}]
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column, d.severity) == (
+        "duplicate-container-port", 12, 22, Severity.WARNING)
+    assert d.message.startswith("port name 'metrics' of container 'exporter' is also used by container 'web': "
+                                "a Service targetPort 'metrics' reaches only the first port")
+    assert [(r.span.line, r.span.column) for r in d.related] == [(9, 22)]
+
+
+def test_sidecars_count_for_port_names_and_are_visited_first() -> None:
+    # The API server visits sidecars (restartable init containers) before the containers.
+    assert found("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          initContainers:
+            - name: migrate
+              image: web
+              ports: [{name: http, containerPort: 8080}]
+            - name: proxy
+              image: envoy
+              restartPolicy: Always
+              ports: [{name: admin, containerPort: 9901}]
+          containers:
+            - name: web
+              image: nginx
+              ports: [{name: admin, containerPort: 9000}, {name: http, containerPort: 8000}]
+    """) == [("duplicate-container-port", 17, 22)]
+
+
+def test_same_port_name_in_another_pod_is_fine() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              ports: [{name: http, containerPort: 8080}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: api
+        spec:
+          containers:
+            - name: api
+              image: api
+              ports: [{name: http, containerPort: 8080}]
+    """) == []
+
+
+def test_same_container_port_twice_warns_like_the_api_server() -> None:
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          initContainers:
+            - name: setup
+              image: web
+              ports: [{containerPort: 8080}]
+          containers:
+            - name: web
+              image: nginx
+              ports:
+                - {name: http, containerPort: 80}
+                - {name: https, containerPort: 80}
+            - name: sidecar
+              image: envoy
+              ports: [{containerPort: 8080}, {containerPort: 80, protocol: UDP}]
+    """)
+    assert [(d.rule, d.span.line, d.span.column, d.severity) for d in diagnostics] == [
+        ("duplicate-container-port", 15, 40, Severity.WARNING),
+        ("duplicate-container-port", 18, 31, Severity.WARNING),
+    ]
+    same_container, after_init = (d.message for d in diagnostics)
+    assert same_container == (
+        "containerPort 80/TCP of container 'web' is also declared by another port of the same container: the "
+        "API server warns \"duplicate port definition\"; `kubectl apply --server-side` fails on it (\"duplicate "
+        "entries for key\") and client-side apply can drop one of the entries on update"
+    )
+    assert after_init.startswith("containerPort 8080/TCP of container 'sidecar' is also declared by init "
+                                 "container 'setup': the API server warns")
+    assert after_init.endswith("an init container exits before the next container starts, so they do not "
+                               "collide at runtime")
+
+
+def test_a_sidecar_keeps_running_while_later_init_containers_run() -> None:
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          initContainers:
+            - name: proxy
+              image: envoy
+              restartPolicy: Always
+              ports: [{containerPort: 15000}]
+            - name: warmup
+              image: web
+              ports: [{containerPort: 15000}]
+          containers:
+            - name: web
+              image: nginx
+    """)
+    assert [(d.span.line, d.severity) for d in diagnostics] == [(13, Severity.WARNING)]
+    assert diagnostics[0].message.endswith(
+        "the sidecar is still running when the init container starts: containers of a pod share one "
+        "network namespace, so only one of them can listen on it")
+
+
+def test_overlapping_and_ambiguous_host_ports_warn_like_the_api_server() -> None:
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: a
+              image: nginx
+              ports: [{containerPort: 80, hostPort: 80}, {containerPort: 443, hostPort: 443}]
+            - name: b
+              image: nginx
+              ports: [{containerPort: 80}, {containerPort: 443, hostPort: 443, hostIP: 10.0.0.1}]
+            - name: c
+              image: nginx
+              ports: [{containerPort: 443, hostPort: 8443}]
+    """)
+    assert [(d.span.line, d.span.column, d.severity) for d in diagnostics] == [
+        (12, 31, Severity.WARNING),
+        (12, 52, Severity.WARNING),
+    ]
+    assert "(one of them with a hostPort): the API server warns \"overlapping port definition\"" in (
+        diagnostics[0].message)
+    assert "the API server warns \"dangerously ambiguous port definition\"" in diagnostics[1].message
+
+
+def test_host_port_claimed_twice_is_an_error_and_not_also_a_warning() -> None:
+    text = """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: agent
+        spec:
+          selector:
+            matchLabels: {app: agent}
+          template:
+            metadata:
+              labels: {app: agent}
+            spec:
+              containers:
+                - name: agent
+                  image: agent
+                  ports: [{containerPort: 8125, hostPort: 8125, protocol: UDP}]
+                - name: statsd
+                  image: statsd
+                  ports: [{containerPort: 8125, hostPort: 8125, protocol: UDP}]
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column, d.severity) == ("duplicate-container-port", 18, 51, Severity.ERROR)
+    assert d.message == ("hostPort 8125/UDP of container 'statsd' is already claimed by container 'agent': the "
+                         "API server rejects the DaemonSet (Duplicate value)")
+    assert [(r.span.line, r.span.column) for r in d.related] == [(15, 51)]
+
+
+def test_host_ports_of_init_containers_are_checked_one_container_at_a_time() -> None:
+    # Init containers run one by one: only a repeat inside one of them is rejected.
+    assert found("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          initContainers:
+            - name: first
+              image: busybox
+              ports: [{containerPort: 80, hostPort: 8080}, {containerPort: 81, hostPort: 8080}]
+            - name: second
+              image: busybox
+              ports: [{containerPort: 82, hostPort: 8080}]
+          containers:
+            - name: web
+              image: nginx
+              ports: [{containerPort: 83, hostPort: 8080}]
+    """) == [("duplicate-container-port", 9, 82)]
+
+
+# ================================================================================================
+# probe-port-not-found
+# ================================================================================================
+
+
+def test_readiness_probe_naming_an_undeclared_port() -> None:
+    text = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+                - name: web
+                  image: nginx
+                  ports:
+                    - name: web
+                      containerPort: 8080
+                  readinessProbe:
+                    httpGet:
+                      path: /ready
+                      port: http
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column, d.severity) == ("probe-port-not-found", 21, 21, Severity.ERROR)
+    assert d.message == (
+        "readinessProbe.httpGet.port 'http' is not a port name of container 'web': the kubelet cannot resolve "
+        "it, so the probe always fails: the pod never becomes ready and gets no Service traffic"
+    )
+    assert d.help == "add a port named http (with its containerPort) to container 'web', or use the port number"
+    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
+        ("ports of container 'web'", 15, 11)]
+    assert text_at(text, d) == "http"
+
+
+def test_a_probe_looks_only_in_its_own_container() -> None:
+    [d] = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              livenessProbe:
+                tcpSocket: {port: admin}
+            - name: proxy
+              image: envoy
+              ports: [{name: admin, containerPort: 9901}]
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("probe-port-not-found", 10, 27)
+    assert d.message == (
+        "livenessProbe.tcpSocket.port 'admin' is not a port name of container 'web' (container 'proxy' declares "
+        "it, but a livenessProbe looks only in its own container): the kubelet cannot resolve it, so the probe "
+        "always fails and the kubelet restarts the container over and over"
+    )
+
+
+def test_probe_port_names_resolve_whatever_the_protocol_and_numbers_always_resolve() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: dns
+        spec:
+          containers:
+            - name: dns
+              image: coredns/coredns
+              ports: [{name: dns, containerPort: 53, protocol: UDP}]
+              readinessProbe: {tcpSocket: {port: dns}}
+              livenessProbe: {httpGet: {path: /health, port: 8080}}
+              startupProbe: {grpc: {port: 9000}}
+    """) == []
+
+
+def test_lifecycle_hooks_resolve_named_ports_like_probes() -> None:
+    diagnostics = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              ports: [{name: http, containerPort: 8080}]
+              lifecycle:
+                postStart:
+                  httpGet: {path: /warm, port: admin}
+                preStop:
+                  httpGet: {path: /drain, port: http}
+    """)
+    assert [(d.rule, d.span.line, d.span.column) for d in diagnostics] == [("probe-port-not-found", 12, 40)]
+    assert diagnostics[0].message.endswith("so the hook fails and the kubelet kills the container "
+                                           "(FailedPostStartHook)")
+
+
+def test_invalid_probe_port_name_is_only_invalid() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              readinessProbe: {httpGet: {path: /, port: Http}}
+    """) == [("invalid-port", 9, 49)]
+
+
+def test_sidecar_probes_are_resolved_in_the_sidecar() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          initContainers:
+            - name: proxy
+              image: envoy
+              restartPolicy: Always
+              ports: [{name: admin, containerPort: 9901}]
+              readinessProbe: {httpGet: {path: /ready, port: admin}}
+              startupProbe: {httpGet: {path: /ready, port: web}}
+          containers:
+            - name: web
+              image: nginx
+              ports: [{name: web, containerPort: 8080}]
+    """) == [("probe-port-not-found", 12, 52)]
+
+
+# ================================================================================================
+# A finding may lower its rule's severity, never raise it
+# ================================================================================================
+
+
+def test_a_finding_may_lower_the_catalog_severity_but_not_raise_it() -> None:
+    text = manifest("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com
+    """)
+    objects = list(load_source("manifest.yaml", text.encode(), 0, "default").objects)
+
+    def lowered(obj: KubeObject, ctx: Context) -> Iterable[Finding]:
+        yield Finding("lowered", at=("spec",), severity=Severity.INFO)
+
+    def raised(obj: KubeObject, ctx: Context) -> Iterable[Finding]:
+        yield Finding("raised", at=("spec",), severity=Severity.ERROR)
+
+    checks = {**discover_checks(), "external-name-invalid": lowered, "external-name-ignored-field": raised}
+    diagnostics = check_objects(objects, build_project(objects), Settings(), load_catalog(), checks)
+    assert sorted((d.rule, d.severity) for d in diagnostics) == [
+        ("external-name-ignored-field", Severity.WARNING),  # the catalog's warning, not the finding's error
+        ("external-name-invalid", Severity.INFO),
+    ]
