@@ -1412,11 +1412,6 @@ def test_node_ports_of_clusterip_and_externalname_services_are_not_claims() -> N
     assert [text_at(text, d) for d in diagnostics] == ["30080", "30080"]
 
 
-@pytest.mark.xfail(
-    reason="healthCheckNodePort comes from the same node port pool, but svclint does not count it yet "
-    "(planned in the API-server parity issue): no collision, no range check",
-    strict=True,
-)
 def test_health_check_node_port_collides_with_a_node_port() -> None:
     assert found("""
         apiVersion: v1
