@@ -13,6 +13,7 @@ import typer
 
 from svclint import __version__
 from svclint.loader import MAX_FILE_BYTES
+from svclint.settings import DEFAULT_KUBE_VERSION
 
 app = typer.Typer(
     add_completion=False,
@@ -86,22 +87,29 @@ def check(
     max_file_size: Annotated[
         float, typer.Option(min=0.001, help="Files larger than this many MiB are reported, not read.")
     ] = MAX_FILE_BYTES / 2**20,
+    kube_version: Annotated[
+        str, typer.Option(help="Kubernetes version of the target cluster, MAJOR.MINOR (e.g. 1.30).")
+    ] = "{}.{}".format(*DEFAULT_KUBE_VERSION),
 ) -> None:
     """Check manifests and report problems with Services, selectors and ports."""
     from svclint.api import lint
     from svclint.diagnostics import Severity
     from svclint.formatters import FORMATTERS
     from svclint.loader import STDIN, InputError
-    from svclint.settings import Settings, parse_port_range
+    from svclint.settings import Settings, parse_kube_version, parse_port_range
 
     try:
         port_range = parse_port_range(node_port_range)
     except ValueError as error:
         raise _fail(f"--node-port-range: {error}") from None
+    try:
+        version = parse_kube_version(kube_version)
+    except ValueError as error:
+        raise _fail(f"--kube-version: {error}") from None
     if not default_namespace:
         raise _fail("--default-namespace must not be empty")
     threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
-    settings = Settings(node_port_range=port_range, default_namespace=default_namespace)
+    settings = Settings(node_port_range=port_range, default_namespace=default_namespace, kube_version=version)
     targets = paths or ["."]
     max_bytes = int(max_file_size * 2**20)
     # One byte over the limit is enough to report it; an endless stdin is never read to the end.

@@ -14,6 +14,7 @@ from svclint.model import (
     PodTemplate,
     embedded_templates,
     get,
+    is_headless,
     mapping,
     operator_key,
     pod_template,
@@ -224,8 +225,8 @@ def auto_node_ports(service: KubeObject) -> Iterator[JsonPath]:
     it) or a LoadBalancer turns allocation off; then a needed healthCheckNodePort left unset.
     """
     kind = service_type(service)
-    if kind not in ("NodePort", "LoadBalancer"):
-        return
+    if kind not in ("NodePort", "LoadBalancer") or is_headless(service):
+        return  # a headless NodePort or LoadBalancer is rejected, and its allocations rolled back
     spec = service.spec
     if kind == "NodePort" or spec.get("allocateLoadBalancerNodePorts") is not False:
         ports = [mapping(p) for p in sequence(spec.get("ports"))]
