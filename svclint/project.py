@@ -230,10 +230,15 @@ def auto_node_ports(service: KubeObject) -> Iterator[JsonPath]:
     spec = service.spec
     if kind == "NodePort" or spec.get("allocateLoadBalancerNodePorts") is not False:
         ports = [mapping(p) for p in sequence(spec.get("ports"))]
-        named = {p.get("port") for p in ports if p.get("nodePort") not in (None, 0)}
+        named = {_scalar(p.get("port")) for p in ports if p.get("nodePort") not in (None, 0)}
         for i, port in enumerate(ports):
-            if port.get("nodePort") in (None, 0) and port.get("port") not in named:
+            if port.get("nodePort") in (None, 0) and _scalar(port.get("port")) not in named:
                 yield ("spec", "ports", i)
     if kind == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local" \
             and spec.get("healthCheckNodePort") in (None, 0):
         yield ("spec", "externalTrafficPolicy")
+
+
+def _scalar(value: Any) -> int | str | None:
+    """A port value that can be compared (and hashed); anything else is no port."""
+    return value if isinstance(value, (int, str)) else None

@@ -565,8 +565,9 @@ DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\n"
     (SERVICE + "spec: just text\n", []),
     (SERVICE + "spec: {ports: {}}\n", []),
     (SERVICE + "spec: {ports: [42, null, [1], {nodePort: x}]}\n", []),
-    (SERVICE + "spec: {selector: [app]}\n", []),
-    (SERVICE + "spec: {selector: {app: [web]}}\n", []),
+    # A spec without ports: the API server requires them (service-ports-required, 3:1 "spec").
+    (SERVICE + "spec: {selector: [app]}\n", [("service-ports-required", 3, 1)]),
+    (SERVICE + "spec: {selector: {app: [web]}}\n", [("service-ports-required", 3, 1)]),
     # A type that is not a string is no type at all: no type-specific rule guesses one.
     (SERVICE + "spec: {type: [NodePort], ports: [{nodePort: 30080}]}\n", []),
     # A list value is pointed at through its key (3:28 is "externalName").
@@ -707,14 +708,16 @@ spec:
 
 def test_anchors_do_not_cross_documents() -> None:
     text = "x: &base {type: ClusterIP}\n---\napiVersion: v1\nkind: Service\nspec:\n  <<: *base\n"
-    d = only(text)
+    ports, d = run(text).diagnostics  # the spec left is empty: service-ports-required on "spec"
+    assert (ports.rule, ports.span.line) == ("service-ports-required", 5)
     assert (d.rule, d.span.line, d.span.column, d.message) == (
         "yaml-syntax-error", 6, 7, "found undefined alias 'base'")
 
 
 def test_merge_of_a_list_is_an_error() -> None:
     text = "apiVersion: v1\nkind: Service\nx: &x [1]\nspec:\n  <<: *x\n"
-    d = only(text)
+    ports, d = run(text).diagnostics  # the spec left is empty: service-ports-required on "spec"
+    assert (ports.rule, ports.span.line) == ("service-ports-required", 4)
     assert (d.rule, d.span.line, d.span.column, d.message) == (
         "yaml-syntax-error", 5, 3, "a merge key '<<' must refer to a mapping")
 
@@ -755,7 +758,8 @@ spec:
     # tagged scalar stays its text.
     assert service.data["metadata"]["name"] == [f"touch {marker}"]
     assert service.data["metadata"]["labels"] == {"app": f"touch {marker}", "tier": ""}
-    assert found(text) == [(NOT_ALLOWED, 11, 17)]
+    # The label value is the tagged scalar's text, which is no valid label value.
+    assert found(text) == [("invalid-label", 6, 10), (NOT_ALLOWED, 11, 17)]
     assert not marker.exists()
 
 

@@ -634,6 +634,17 @@ def test_services_that_may_omit_ports(spec: str) -> None:
     """.replace("spec: clusterIP", "spec:\n          clusterIP")) == []
 
 
+def test_a_service_document_without_spec_is_a_fragment_not_reported() -> None:
+    # e.g. a kustomize patch that only adds annotations; the API server would want ports.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          annotations: {prometheus.io/scrape: "true"}
+    """) == []
+
+
 def test_service_without_selector_still_needs_ports_but_is_fine_with_them() -> None:
     # Trap: no selector means endpoints are managed by hand, not that ports are optional.
     text = """
@@ -1020,6 +1031,18 @@ def test_generate_name_makes_a_new_object_every_time() -> None:
           template:
             spec: {restartPolicy: Never, containers: [{name: s, image: busybox}]}
     """) == []
+
+
+@pytest.mark.parametrize(("leaf", "expected"), [("x", []), ("y", [("duplicate-object", 13, 9)])])
+def test_definitions_holding_alias_bombs_are_compared_quickly(leaf: str, expected: list[tuple[str, int, int]]) -> None:
+    # Each definition expands to 10**8 leaves; comparing them must not walk every path.
+    def bomb(last: str) -> str:
+        levels = [f"a: &a [{', '.join([last] * 10)}]"]
+        levels += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]" for i in range(7)]
+        return "{" + ", ".join(levels) + "}"
+    service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations: {{}}\nspec:\n  ports: [{{port: 80}}]\n  x: {data}\n"
+    text = service.format(data=bomb("x")) + "---\n" + service.format(data=bomb(leaf))
+    assert found(text) == expected
 
 
 def test_different_kinds_with_one_name_are_different_objects() -> None:

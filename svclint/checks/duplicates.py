@@ -16,12 +16,38 @@ def _content(obj: KubeObject) -> Mapping[str, Any]:
     return {**obj.data, "metadata": metadata}
 
 
+def same_data(first: Any, second: Any) -> bool:
+    """Deep equality of parsed YAML that compares each pair of nodes once.
+
+    Aliases share nodes, so a plain ``==`` of two alias bombs would walk every path: here the
+    work is bounded by the pairs of distinct nodes, and nesting costs no recursion.
+    """
+    seen: set[tuple[int, int]] = set()
+    stack = [(first, second)]
+    while stack:
+        a, b = stack.pop()
+        if a is b or (id(a), id(b)) in seen:
+            continue
+        seen.add((id(a), id(b)))
+        if isinstance(a, dict) and isinstance(b, dict):
+            if a.keys() != b.keys():
+                return False
+            stack.extend((a[k], b[k]) for k in a)
+        elif isinstance(a, list) and isinstance(b, list):
+            if len(a) != len(b):
+                return False
+            stack.extend(zip(a, b))
+        elif type(a) is not type(b) or isinstance(a, (dict, list)) or a != b:
+            return False
+    return True
+
+
 @check("duplicate-object")
 def duplicate_object(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors kubectl apply: the documents of one file are applied in order, so of two
     definitions of one object (kind, namespace, name) the later one replaces the first."""
     first = ctx.project.first_definitions.get(obj.order)
-    if first is None or _content(first) == _content(obj):
+    if first is None or same_data(_content(first), _content(obj)):
         return  # an identical repeat changes nothing
     yield Finding(
         f"{obj.ref} is defined twice in this file with different content: `kubectl apply` applies both "

@@ -35,7 +35,10 @@ def headless_service_type(service: KubeObject, ctx: Context) -> Iterator[Finding
 @check("service-ports-required")
 def service_ports_required(service: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors ValidateService: ports are Required unless the Service is headless or ExternalName."""
-    if service_type(service) == "ExternalName" or is_headless(service) or sequence(service.spec.get("ports")):
+    spec = service.data.get("spec")
+    if not isinstance(spec, dict) or spec.get("ports") not in (None, []):
+        return  # no spec at all: a fragment (a kustomize patch adding annotations), not a Service
+    if service_type(service) == "ExternalName" or is_headless(service):
         return
     yield Finding(
         "the Service has no ports: only headless (clusterIP: None) and ExternalName Services may omit "
