@@ -153,13 +153,18 @@ def selector_labels_are_valid(selector: Mapping[str, Any]) -> bool:
     return True
 
 
+def _small_decimal(text: str, limit: int) -> bool:
+    """ASCII digits (leading zeros allowed, as Go's dtoi) for a number up to ``limit``."""
+    return text.isascii() and text.isdigit() and len(text.lstrip("0")) <= 3 and int(text) <= limit
+
+
 def _ip_sloppy(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     if "%" in value:
         return None  # a zone (fe80::1%eth0) is not part of an IP address
     head, colon, last = value.rpartition(":")
     if "." in last:
         parts = last.split(".")
-        if len(parts) != 4 or not all(p.isascii() and p.isdigit() and int(p) <= 255 for p in parts):
+        if len(parts) != 4 or not all(_small_decimal(p, 255) for p in parts):
             return None
         last = ".".join(str(int(p)) for p in parts)
     try:
@@ -184,9 +189,7 @@ def parse_cidr_sloppy(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Netwo
     """``netutils.ParseCIDRSloppy``: ``IP/prefix``, host bits allowed; None when it is not a CIDR."""
     address_text, slash, length = value.partition("/")
     address = _ip_sloppy(address_text)
-    if not slash or address is None or not (length.isascii() and length.isdigit()):
-        return None
-    if int(length) > address.max_prefixlen:
+    if not slash or address is None or not _small_decimal(length, address.max_prefixlen):
         return None
     return ipaddress.ip_network(f"{address}/{int(length)}", strict=False)
 

@@ -811,6 +811,17 @@ def test_invalid_external_ips(address: str, reason: str) -> None:
     assert d.message == f"externalIP {address.strip(chr(39))!r} {reason}: the API server rejects the Service"
 
 
+def test_huge_numbers_in_addresses_are_invalid_not_a_crash() -> None:
+    digits = "1" * 5000  # more digits than Python converts to int
+    text = SERVICE.format(type="LoadBalancer", field=f"externalIPs: ['{digits}.1.1.1']\n      "
+                          f"loadBalancerSourceRanges: ['10.0.0.0/{digits}']")
+    diagnostics = lint(text)
+    assert where(diagnostics) == [("invalid-service-field", 7, 17), ("invalid-service-field", 8, 30)]
+    assert diagnostics[0].message.startswith("externalIP '1111")
+    assert diagnostics[1].message.startswith("'10.0.0.0/1111")
+    assert "...' in loadBalancerSourceRanges is not a CIDR" in diagnostics[1].message  # quoted, cut short
+
+
 @pytest.mark.parametrize("address", ["198.51.100.10", "010.1.2.3", "2001:db8::10", "224.0.1.1", "10.0.0.1"])
 def test_external_ips_the_api_server_accepts(address: str) -> None:
     assert found(SERVICE.format(type="NodePort", field=f"externalIPs: ['{address}']")) == []
