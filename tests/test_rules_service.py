@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import found, lint, text_at, where
+from conftest import found, lint, manifest, text_at, where
 from typer.testing import CliRunner
 
 from svclint.cli import app
@@ -497,13 +497,15 @@ def test_node_port_zero_means_unset_and_is_auto_allocated() -> None:
     ]
 
 
-@pytest.mark.parametrize("ports", [
-    # The UDP entry shares the TCP entry's nodePort: nothing is auto-allocated.
-    "[{name: tcp, port: 53, nodePort: 30053}, {name: udp, port: 53, protocol: UDP}]",
-])
-def test_entries_sharing_an_explicit_node_port_are_not_auto_allocated(ports: str) -> None:
-    text = EXPLICIT.format(node_port=31080) + AUTO.replace("[{port: 8080}]", ports)
-    assert found(text) == []
+def test_entries_sharing_an_explicit_node_port_are_not_auto_allocated() -> None:
+    # The UDP entry inherits the TCP entry's nodePort (same `port`): nothing is auto-allocated.
+    ports = "[{name: tcp, port: 53, nodePort: 30053}, {name: udp, port: 53, protocol: UDP}]"
+    assert found(EXPLICIT.format(node_port=31080) + AUTO.replace("[{port: 8080}]", ports)) == []
+    # A UDP entry of another port gets its own, auto-allocated.
+    other = ports.replace("port: 53, protocol", "port: 54, protocol")
+    assert found(EXPLICIT.format(node_port=31080) + AUTO.replace("[{port: 8080}]", other)) == [
+        ("node-port-outside-static-band", 7, 32),
+    ]
 
 
 def test_load_balancer_without_node_port_allocation_allocates_nothing() -> None:
@@ -1080,9 +1082,9 @@ def test_different_kinds_with_one_name_are_different_objects() -> None:
 
 
 def _cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+    """Run ``svclint check ARGS svc.yaml`` on a LoadBalancer mixing TCP and UDP."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "svc.yaml").write_text(MIXED.format(type="LoadBalancer").lstrip("\n").replace("\n    ", "\n")
-                                       .removeprefix("    "), encoding="utf-8")
+    (tmp_path / "svc.yaml").write_text(manifest(MIXED.format(type="LoadBalancer")), encoding="utf-8")
     result = CliRunner().invoke(app, ["check", *args, "svc.yaml"])
     return result.exit_code, result.stdout, result.stderr
 
