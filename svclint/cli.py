@@ -14,6 +14,7 @@ import typer
 from svclint import __version__
 from svclint.formatters import OutputFormat
 from svclint.loader import MAX_FILE_BYTES
+from svclint.settings import DEFAULT_KUBE_VERSION
 
 if TYPE_CHECKING:
     from svclint.api import LintResult
@@ -94,9 +95,12 @@ def _source_root() -> str | None:
 # Options shared by `check` and `baseline`; settings from a configuration file when not given.
 Paths = Annotated[list[str] | None, typer.Argument(help="Files, directories (recursive) or - for stdin.")]
 NodePortRange = Annotated[str | None, typer.Option(
-    help="The cluster's --service-node-port-range, LOW-HIGH [default: 30000-32767].")]
+    show_default="30000-32767", help="The cluster's --service-node-port-range, LOW-HIGH.")]
 DefaultNamespace = Annotated[str | None, typer.Option(
-    help="Namespace of objects that do not set metadata.namespace [default: default].")]
+    show_default="default", help="Namespace of objects that do not set metadata.namespace.")]
+KubeVersion = Annotated[str | None, typer.Option(
+    show_default="{}.{}".format(*DEFAULT_KUBE_VERSION),
+    help="Kubernetes version of the target cluster, MAJOR.MINOR (e.g. 1.30).")]
 Jobs = Annotated[int | None, typer.Option(
     "--jobs", "-j", min=1, help="Processes that parse files (default: all cores when the input is large).")]
 MaxFileSize = Annotated[float, typer.Option(
@@ -126,9 +130,10 @@ def check(
     )] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     fail_on: Annotated[FailOn | None, typer.Option(
-        help="Lowest severity that makes the exit code 1 [default: error].")] = None,
+        show_default="error", help="Lowest severity that makes the exit code 1.")] = None,
     node_port_range: NodePortRange = None,
     default_namespace: DefaultNamespace = None,
+    kube_version: KubeVersion = None,
     jobs: Jobs = None,
     max_file_size: MaxFileSize = MAX_FILE_BYTES / 2**20,
     config_file: ConfigFile = None,
@@ -144,7 +149,7 @@ def check(
     from svclint.diagnostics import Severity
     from svclint.formatters import RenderOptions, renderer
 
-    config, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace,
+    config, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace, kube_version,
                                           select, extend_select, ignore, context, baseline)
     fail = fail_on.value if fail_on is not None else config.fail_on or FailOn.error.value
     threshold = None if fail == FailOn.never.value else Severity.parse(fail)
@@ -174,6 +179,7 @@ def write_baseline(
     paths: Paths = None,
     node_port_range: NodePortRange = None,
     default_namespace: DefaultNamespace = None,
+    kube_version: KubeVersion = None,
     jobs: Jobs = None,
     max_file_size: MaxFileSize = MAX_FILE_BYTES / 2**20,
     config_file: ConfigFile = None,
@@ -187,7 +193,7 @@ def write_baseline(
     from svclint.baseline import render_baseline
     from svclint.engine import INTERNAL_ERROR
 
-    _, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace,
+    _, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace, kube_version,
                                      select, extend_select, ignore, context, None, use_baseline=False)
     result = _lint(paths or ["."], settings, policy, jobs, max_file_size)
     recorded = [d for d in result.diagnostics if not d.suppressed and d.rule != INTERNAL_ERROR]
@@ -207,7 +213,7 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _configure(config_file: Path | None, no_config: bool, node_port_range: str | None,
-               default_namespace: str | None, select: list[str] | None, extend_select: list[str] | None,
+               default_namespace: str | None, kube_version: str | None, select: list[str] | None, extend_select: list[str] | None,
                ignore: list[str] | None, context: list[str] | None, baseline: Path | None,
                *, use_baseline: bool = True) -> tuple[Config, Settings, Policy]:
     """The configuration file, with the command line on top: run settings and report policy."""
@@ -217,7 +223,7 @@ def _configure(config_file: Path | None, no_config: bool, node_port_range: str |
     from svclint.catalog import load_catalog
     from svclint.config import Config, ConfigError, Selection, check_selectors, find_config, load_config
     from svclint.policy import build_policy
-    from svclint.settings import parse_port_range
+    from svclint.settings import parse_kube_version, parse_port_range
 
     catalog = load_catalog()
     selection = Selection(select=_split(select) if select is not None else None,
@@ -244,6 +250,11 @@ def _configure(config_file: Path | None, no_config: bool, node_port_range: str |
         if not default_namespace:
             raise _fail("--default-namespace must not be empty")
         settings = dataclasses.replace(settings, default_namespace=default_namespace)
+    if kube_version is not None:
+        try:
+            settings = dataclasses.replace(settings, kube_version=parse_kube_version(kube_version))
+        except ValueError as error:
+            raise _fail(f"--kube-version: {error}") from None
     policy = build_policy(config, selection, catalog, context=tuple(context or ()), baseline=recorded)
     return config, settings, policy
 

@@ -104,10 +104,15 @@ def quote(value: Any, limit: int = 60) -> str:
 
 
 def string_map(value: Any) -> dict[str, str]:
-    """The string-to-string entries of a label map; anything else in it is ignored."""
+    """A label map as the API server decodes it: a null value is "" (Go leaves the string unset)
+    and an integer key is its digits (YAML to JSON); anything else in it is ignored."""
     if not isinstance(value, dict):
         return {}
-    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+    return {
+        (k if isinstance(k, str) else str(k)): ("" if v is None else v)
+        for k, v in value.items()
+        if (isinstance(k, str) or (isinstance(k, int) and not isinstance(k, bool))) and (v is None or isinstance(v, str))
+    }
 
 
 def requirement_matches(requirement: Mapping[str, Any], labels: Mapping[str, str]) -> bool | None:
@@ -123,3 +128,148 @@ def requirement_matches(requirement: Mapping[str, Any], labels: Mapping[str, str
         return None
     inside = key in labels and labels[key] in values
     return inside if operator == "In" else not inside
+
+
+QUALIFIED_NAME_MAX = 63
+LABEL_VALUE_MAX = 63
+_QUALIFIED_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
+
+
+def _name_syntax(text: str) -> str:
+    """Why ``text`` (not empty, not too long) fails the qualified-name pattern."""
+    bad = "".join(sorted({ch for ch in text if not (ch.isascii() and (ch.isalnum() or ch in "-_."))}))
+    if bad:
+        return f"contains {bad!r}; only letters, digits, '-', '_' and '.' are allowed"
+    return "must start and end with a letter or digit"
+
+
+def label_key_problem(key: str) -> str | None:
+    """``IsQualifiedName`` (label keys, appProtocol, loadBalancerClass): why ``key`` is invalid, or None.
+
+    ``[prefix/]name``: the name 1-63 characters of ``[-A-Za-z0-9_.]`` with an alphanumeric at
+    both ends (uppercase allowed), the optional prefix a lowercase DNS-1123 subdomain.
+    """
+    if key.count("/") > 1:
+        return "has more than one '/'"
+    prefix, slash, name = key.rpartition("/")
+    if slash and not prefix:
+        return "has an empty prefix before '/'"
+    if slash and not is_dns1123_subdomain(prefix):
+        return (f"has prefix {prefix!r}, which is not a lowercase DNS subdomain (a-z, 0-9, '-' and '.', "
+                f"at most {DNS1123_SUBDOMAIN_MAX} characters)")
+    part = "name part" if slash else "name"
+    if not name:
+        return f"has an empty {part}"
+    if len(name) > QUALIFIED_NAME_MAX:
+        return f"has a {part} of {len(name)} characters (at most {QUALIFIED_NAME_MAX})"
+    if _QUALIFIED_NAME.fullmatch(name) is None:
+        return f"has a {part} that {_name_syntax(name)}" if slash else _name_syntax(name)
+    return None
+
+
+def label_value_problem(value: str) -> str | None:
+    """``IsValidLabelValue``: why ``value`` is not a label value, or None. Empty values are valid."""
+    if len(value) > LABEL_VALUE_MAX:
+        return f"is {len(value)} characters long (at most {LABEL_VALUE_MAX})"
+    if value and _QUALIFIED_NAME.fullmatch(value) is None:
+        return _name_syntax(value)
+    return None
+
+
+def labels_are_valid(labels: Mapping[str, Any]) -> bool:
+    """Every key and value of a label map passes ``ValidateLabels`` (non-strings are skipped)."""
+    return all(label_key_problem(k) is None and label_value_problem(v) is None
+               for k, v in labels.items() if isinstance(k, str) and isinstance(v, str))
+
+
+def selector_labels_are_valid(selector: Mapping[str, Any]) -> bool:
+    """The keys and values of a LabelSelector are valid label syntax.
+
+    Otherwise ``LabelSelectorAsSelector`` fails and the API server reports only the syntax
+    (``ValidateLabelSelector``), never whether the selector matches anything.
+    """
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, dict) and not labels_are_valid(match_labels):
+        return False
+    expressions = selector.get("matchExpressions")
+    for requirement in expressions if isinstance(expressions, list) else ():
+        if not isinstance(requirement, dict):
+            continue
+        key, values = requirement.get("key"), requirement.get("values")
+        if isinstance(key, str) and label_key_problem(key) is not None:
+            return False
+        if isinstance(values, list) and any(isinstance(v, str) and label_value_problem(v) is not None
+                                            for v in values):
+            return False
+    return True
+
+
+def _small_decimal(text: str, limit: int) -> bool:
+    """ASCII digits (leading zeros allowed, as Go's dtoi) for a number up to ``limit``."""
+    return text.isascii() and text.isdigit() and len(text.lstrip("0")) <= 3 and int(text) <= limit
+
+
+def _ip_sloppy(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if "%" in value:
+        return None  # a zone (fe80::1%eth0) is not part of an IP address
+    head, colon, last = value.rpartition(":")
+    if "." in last:
+        parts = last.split(".")
+        if len(parts) != 4 or not all(_small_decimal(p, 255) for p in parts):
+            return None
+        last = ".".join(str(int(p)) for p in parts)
+    try:
+        return ipaddress.ip_address(f"{head}{colon}{last}")
+    except ValueError:
+        return None
+
+
+def parse_ip_sloppy(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``netutils.ParseIPSloppy``: an IP literal, IPv4 parts may have leading zeros (``010.0.0.1``).
+
+    IPv4-mapped IPv6 addresses (``::ffff:10.0.0.1``) come back as IPv4, as Go's ``net.IP``
+    treats them.
+    """
+    address = _ip_sloppy(value)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def parse_cidr_sloppy(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """``netutils.ParseCIDRSloppy``: ``IP/prefix``, host bits allowed; None when it is not a CIDR."""
+    address_text, slash, length = value.partition("/")
+    address = _ip_sloppy(address_text)
+    if not slash or address is None or not _small_decimal(length, address.max_prefixlen):
+        return None
+    return ipaddress.ip_network(f"{address}/{int(length)}", strict=False)
+
+
+def special_ip_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """``ValidateNonSpecialIP``: why an address may not be an external IP, or None."""
+    if address.is_unspecified:
+        return "is unspecified (0.0.0.0 or ::)"
+    if address.is_loopback:
+        return "is in the loopback range (127.0.0.0/8, ::1/128)"
+    if address.is_link_local:
+        return "is in the link-local range (169.254.0.0/16, fe80::/10)"
+    if address in _LINK_LOCAL_MULTICAST_V4 or (
+            isinstance(address, ipaddress.IPv6Address) and address.packed[0] == 0xFF
+            and address.packed[1] & 0x0F == 0x02):
+        return "is in the link-local multicast range (224.0.0.0/24, ff02::/16)"
+    return None
+
+
+_LINK_LOCAL_MULTICAST_V4 = ipaddress.ip_network("224.0.0.0/24")
+
+
+def static_band_size(low: int, high: int) -> int:
+    """``calculateRangeOffset`` (KEP-3668): how many node ports at the bottom of the range form
+    the static band, which auto-allocation uses only when the rest is full.
+
+    ``min(max(16, size/32), 128)``, and 0 when the range has 16 ports or fewer.
+    """
+    size = high - low + 1
+    if size <= 16:
+        return 0
+    return min(max(16, size // 32), 128)

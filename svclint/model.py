@@ -279,3 +279,15 @@ def service_type(service: KubeObject) -> str:
     if value is None or value == "":
         return "ClusterIP"
     return value if isinstance(value, str) else ""
+
+
+def is_headless(service: KubeObject) -> bool:
+    """``isHeadlessService``: the Service's cluster IPs are exactly ``["None"]``.
+
+    On create ``clusterIP: None`` alone fills ``clusterIPs`` (``normalizeClusterIPs``).
+    """
+    ips = service.spec.get("clusterIPs")
+    if not ips:
+        cluster_ip = service.spec.get("clusterIP")
+        ips = [cluster_ip] if cluster_ip else []
+    return ips == ["None"]

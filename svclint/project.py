@@ -13,6 +13,8 @@ from svclint.model import (
     KubeObject,
     PodTemplate,
     embedded_templates,
+    get,
+    is_headless,
     mapping,
     operator_key,
     pod_template,
@@ -24,12 +26,18 @@ from svclint.model import (
 
 @dataclass(frozen=True, slots=True)
 class NodePortUse:
-    """One claim on a node port: a ``spec.ports[i].nodePort``."""
+    """One claim on a node port: a ``spec.ports[i].nodePort`` or the ``spec.healthCheckNodePort``."""
 
     service: KubeObject
     number: int
     at: JsonPath
     port: int | str | None  # the Service port's ``port``: entries of one port may share a nodePort
+    health_check: bool = False
+
+    @property
+    def field(self) -> str:
+        """The field's name, for messages."""
+        return "healthCheckNodePort" if self.health_check else "nodePort"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +115,10 @@ class Project:
     labels: LabelIndex
     node_ports: Mapping[int, tuple[NodePortUse, ...]]
     backends: Mapping[int, tuple[PodTemplate, ...]]  # id(Service) -> nearest templates it selects
+    #: KubeObject.order of a repeated definition -> the first definition of that object in its file
+    first_definitions: Mapping[tuple[int, int, int, int], KubeObject]
+    #: The first Service port (or health check) in input order that gets an auto-allocated node port
+    first_auto_node_port: tuple[KubeObject, JsonPath] | None
 
     def backends_of(self, service: KubeObject) -> tuple[PodTemplate, ...]:
         """Templates a Service sends traffic to (same namespace), computed once per Service."""
@@ -127,13 +139,33 @@ def build_project(objects: list[KubeObject]) -> Project:
     services = [obj for obj in objects if obj.kind == "Service" and not obj.custom]
     node_ports: dict[int, list[NodePortUse]] = defaultdict(list)
     backends: dict[int, tuple[PodTemplate, ...]] = {}
+    first_auto: tuple[KubeObject, JsonPath] | None = None
     for service in services:
         for use in node_port_uses(service):
             node_ports[use.number].append(use)
+        if first_auto is None:
+            first_auto = next(((service, at) for at in auto_node_ports(service)), None)
         selector = service_selector(service)
         if selector is not None and service_type(service) != "ExternalName":
             backends[id(service)] = nearest(service, labels.select(selector, service.namespace))
-    return Project(labels, {k: tuple(v) for k, v in node_ports.items()}, backends)
+    return Project(labels, {k: tuple(v) for k, v in node_ports.items()}, backends, first_definitions(objects),
+                   first_auto)
+
+
+def first_definitions(objects: list[KubeObject]) -> dict[tuple[int, int, int, int], KubeObject]:
+    """Objects defined again in the same file (kind, namespace and name), mapped to the first definition.
+
+    Objects without a ``metadata.name`` (``generateName``) are each a new object.
+    """
+    first: dict[tuple[str, str, str, str], KubeObject] = {}
+    repeated: dict[tuple[int, int, int, int], KubeObject] = {}
+    for obj in objects:
+        if obj.custom or not isinstance(get(obj.data, "metadata", "name"), str):
+            continue
+        seen = first.setdefault((obj.path, *obj.identity), obj)
+        if seen is not obj:
+            repeated[obj.order] = seen
+    return repeated
 
 
 def _directories(path: str) -> list[str]:
@@ -166,8 +198,13 @@ def nearest(service: KubeObject, templates: list[PodTemplate]) -> tuple[PodTempl
 
 
 def node_port_uses(service: KubeObject) -> Iterator[NodePortUse]:
-    """Explicit, well-typed node port claims of a NodePort or LoadBalancer Service."""
-    if service_type(service) not in ("NodePort", "LoadBalancer"):
+    """Explicit, well-typed node port claims of a NodePort or LoadBalancer Service.
+
+    In the allocator's order: the nodePorts, then the healthCheckNodePort, which comes from the
+    same pool but only when it is needed (LoadBalancer with externalTrafficPolicy Local).
+    """
+    kind = service_type(service)
+    if kind not in ("NodePort", "LoadBalancer"):
         return
     for i, port in enumerate(sequence(service.spec.get("ports"))):
         number, value = mapping(port).get("nodePort"), mapping(port).get("port")
@@ -175,3 +212,33 @@ def node_port_uses(service: KubeObject) -> Iterator[NodePortUse]:
             # Only scalars are compared (and quoted): a malformed port is no port at all.
             port_value = value if isinstance(value, (int, str)) else None
             yield NodePortUse(service, number, ("spec", "ports", i, "nodePort"), port_value)
+    health = service.spec.get("healthCheckNodePort")
+    if kind == "LoadBalancer" and service.spec.get("externalTrafficPolicy") == "Local" \
+            and type(health) is int and health != 0:
+        yield NodePortUse(service, health, ("spec", "healthCheckNodePort"), None, health_check=True)
+
+
+def auto_node_ports(service: KubeObject) -> Iterator[JsonPath]:
+    """Where a NodePort or LoadBalancer Service gets node ports the cluster picks (``initNodePorts``).
+
+    Port entries without a nodePort, unless an entry of the same ``port`` names one (they share
+    it) or a LoadBalancer turns allocation off; then a needed healthCheckNodePort left unset.
+    """
+    kind = service_type(service)
+    if kind not in ("NodePort", "LoadBalancer") or is_headless(service):
+        return  # a headless NodePort or LoadBalancer is rejected, and its allocations rolled back
+    spec = service.spec
+    if kind == "NodePort" or spec.get("allocateLoadBalancerNodePorts") is not False:
+        ports = [mapping(p) for p in sequence(spec.get("ports"))]
+        named = {_scalar(p.get("port")) for p in ports if p.get("nodePort") not in (None, 0)}
+        for i, port in enumerate(ports):
+            if port.get("nodePort") in (None, 0) and _scalar(port.get("port")) not in named:
+                yield ("spec", "ports", i)
+    if kind == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local" \
+            and spec.get("healthCheckNodePort") in (None, 0):
+        yield ("spec", "externalTrafficPolicy")
+
+
+def _scalar(value: Any) -> int | str | None:
+    """A port value that can be compared (and hashed); anything else is no port."""
+    return value if isinstance(value, (int, str)) else None

@@ -704,14 +704,16 @@ spec:
 
 def test_anchors_do_not_cross_documents() -> None:
     text = "x: &base {type: ClusterIP}\n---\napiVersion: v1\nkind: Service\nspec:\n  <<: *base\n"
-    d = only(text)
+    ports, d = run(text).diagnostics  # the spec left is empty: service-ports-required on "spec"
+    assert (ports.rule, ports.span.line) == ("service-ports-required", 5)
     assert (d.rule, d.span.line, d.span.column, d.message) == (
         "yaml-syntax-error", 6, 7, "found undefined alias 'base'")
 
 
 def test_merge_of_a_list_is_an_error() -> None:
     text = "apiVersion: v1\nkind: Service\nx: &x [1]\nspec:\n  <<: *x\n"
-    d = only(text)
+    ports, d = run(text).diagnostics  # the spec left is empty: service-ports-required on "spec"
+    assert (ports.rule, ports.span.line) == ("service-ports-required", 4)
     assert (d.rule, d.span.line, d.span.column, d.message) == (
         "yaml-syntax-error", 5, 3, "a merge key '<<' must refer to a mapping")
 

@@ -751,7 +751,9 @@ def test_job_selector_is_generated_unless_manual() -> None:
               restartPolicy: Never
               containers: [{{name: m, image: busybox}}]
     """
-    assert found(text.format(manual="false")) == []
+    # Without manualSelector the selector is generated: a hand-written one that the generated
+    # labels do not satisfy is rejected ("`selector` not auto-generated").
+    assert found(text.format(manual="false")) == [("job-selector-not-allowed", 8, 24)]
     assert found(text.format(manual="true")) == [("workload-selector-mismatch", 8, 24)]
 
 
@@ -1417,11 +1419,6 @@ def test_node_ports_of_clusterip_and_externalname_services_are_not_claims() -> N
     assert [text_at(text, d) for d in diagnostics] == ["30080", "30080"]
 
 
-@pytest.mark.xfail(
-    reason="healthCheckNodePort comes from the same node port pool, but svclint does not count it yet "
-    "(planned in the API-server parity issue): no collision, no range check",
-    strict=True,
-)
 def test_health_check_node_port_collides_with_a_node_port() -> None:
     assert found("""
         apiVersion: v1

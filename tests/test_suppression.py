@@ -270,8 +270,7 @@ def test_an_annotation_suppresses_the_rule_on_its_object_only(workdir: Path, key
                                              ("node-port-not-allowed", 21, 17, False)]
 
 
-@pytest.mark.parametrize(("reason", "shown"), [('""', "is empty"), ('"  "', "is empty"), ("", "is empty"),
-                                               ("true", "is True")])
+@pytest.mark.parametrize(("reason", "shown"), [('""', "is empty"), ('"  "', "is empty"), ("", "is empty")])
 def test_an_annotation_without_a_reason_suppresses_nothing(workdir: Path, reason: str, shown: str) -> None:
     write("svc.yaml", TWO_SERVICES.format(key="node-port-not-allowed", reason=reason))
     result = run("check", "svc.yaml")
@@ -287,6 +286,13 @@ def test_an_annotation_without_a_reason_suppresses_nothing(workdir: Path, reason
     ]
     assert ('  help: say why the finding is acceptable: ignore-check.svclint.io/node-port-not-allowed: "<reason>"\n'
             in result.stdout)
+
+
+def test_an_annotation_that_is_not_text_is_a_schema_violation(workdir: Path) -> None:
+    # The API server rejects a boolean annotation value, so the object is not checked further.
+    write("svc.yaml", TWO_SERVICES.format(key="node-port-not-allowed", reason="true"))
+    assert brief(check_json("svc.yaml")) == [("schema-violation", 6, 52, False),
+                                             ("node-port-not-allowed", 21, 17, False)]
 
 
 def test_an_annotation_naming_an_unknown_rule_is_invalid(workdir: Path) -> None:

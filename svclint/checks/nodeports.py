@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
-from svclint.k8s import quote
+from svclint.k8s import quote, static_band_size
 from svclint.model import KubeObject, mapping, sequence, service_type
 from svclint.project import NodePortUse, node_port_uses
 
@@ -18,18 +18,51 @@ def node_port_out_of_range(service: KubeObject, ctx: Context) -> Iterator[Findin
     for use in node_port_uses(service):
         if not low <= use.number <= high:
             yield Finding(
-                f"nodePort {use.number} is outside the cluster's NodePort range {low}-{high}: "
+                f"{use.field} {use.number} is outside the cluster's NodePort range {low}-{high}: "
                 "the API server rejects the Service",
                 at=use.at,
-                help=f"pick a port in {low}-{high}, or omit nodePort to let the cluster choose "
+                help=f"pick a port in {low}-{high}, or omit {use.field} to let the cluster choose "
                 "(use --node-port-range if your cluster has another range)",
+            )
+
+
+#: KEP-3668 (ServiceNodePortStaticSubrange): beta and on by default from 1.28, GA in 1.29.
+STATIC_BAND_SINCE = (1, 28)
+
+
+@check("node-port-outside-static-band")
+def node_port_outside_static_band(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors the port allocator's calculateRangeOffset and AllocateNext: auto-allocation takes
+    ports above the static band first, so an explicit port there can be taken by a Service that
+    is created earlier and gets its node port auto-allocated."""
+    auto = ctx.project.first_auto_node_port
+    if auto is None or ctx.settings.kube_version < STATIC_BAND_SINCE:
+        return  # nothing auto-allocated here; before KEP-3668 allocation was random everywhere
+    low, high = ctx.settings.node_port_range
+    band = static_band_size(low, high)
+    if band == 0:
+        return
+    top = low + band - 1
+    owner, at = auto
+    for use in node_port_uses(service):
+        if top < use.number <= high:
+            yield Finding(
+                f"{use.field} {use.number} is in {top + 1}-{high}, where the cluster auto-allocates node "
+                f"ports first, and {owner.ref} gets one auto-allocated: if that Service (or any other in "
+                f"the cluster) is created first, it may take {use.number}, and the API server then rejects "
+                "this one (\"provided port is already allocated\")",
+                at=use.at,
+                help=f"pick a port in the static band {low}-{top}, which auto-allocation uses only when "
+                f"the rest is full, or omit {use.field} to let the cluster choose",
+                related=(RelatedFinding("node port auto-allocated here", owner, at),),
             )
 
 
 def _conflicts(use: NodePortUse, earlier: NodePortUse) -> bool:
     if earlier.service is use.service:
-        # One Service allocates once per distinct `port`: TCP and UDP of 53 may share.
-        return bool(earlier.port != use.port)
+        # One Service allocates once per distinct `port`: TCP and UDP of 53 may share. Its
+        # healthCheckNodePort is allocated after all of them and shares with none.
+        return use.health_check or bool(earlier.port != use.port)
     # The same object defined twice (bundle + plain file) is one Service, not a collision.
     return earlier.service.identity != use.service.identity
 
@@ -46,16 +79,17 @@ def node_port_collision(service: KubeObject, ctx: Context) -> Iterator[Finding]:
                 continue
             if first.service is service:
                 owner = f"ports[{first.at[2]}] (port {quote(first.port)}) of this Service"
-                why = "only entries of the same port (e.g. 53/TCP and 53/UDP) may share one"
+                why = ("it comes from the same pool as the nodePorts" if use.health_check
+                       else "only entries of the same port (e.g. 53/TCP and 53/UDP) may share one")
             else:
                 owner = str(first.service.ref)
                 why = "nodePorts are cluster-wide, across namespaces"
             yield Finding(
-                f"nodePort {number} is already used by {owner}; {why}, so the API server rejects "
+                f"{use.field} {number} is already used by {owner}; {why}, so the API server rejects "
                 "this one (\"provided port is already allocated\")",
                 at=use.at,
-                help="choose a free nodePort, or omit it to let the cluster choose",
-                related=(RelatedFinding(f"nodePort {number} first used here", first.service, first.at),),
+                help=f"choose a free {use.field}, or omit it to let the cluster choose",
+                related=(RelatedFinding(f"{first.field} {number} first used here", first.service, first.at),),
             )
 
 

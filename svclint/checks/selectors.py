@@ -7,7 +7,7 @@ from typing import Any
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
-from svclint.k8s import quote, requirement_matches, string_map
+from svclint.k8s import labels_are_valid, quote, requirement_matches, selector_labels_are_valid, string_map
 from svclint.model import (
     TEMPLATE_PATHS,
     KubeObject,
@@ -36,6 +36,8 @@ def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Itera
     selector = service_selector(service)
     if selector is None or service_type(service) == "ExternalName" or ctx.project.backends_of(service):
         return
+    if not labels_are_valid(selector):
+        return  # invalid-label: the API server rejects the Service before it could select anything
     labels = ctx.project.labels
     where = f'namespace "{service.namespace}"'
     elsewhere = [t for t in labels.select(selector, None) if t.owner.namespace != service.namespace]
@@ -118,6 +120,8 @@ def workload_selector_mismatch(workload: KubeObject, ctx: Context) -> Iterator[F
             help="select the pod template's labels with matchLabels",
         )
         return
+    if not selector_labels_are_valid(selector):
+        return  # invalid-label: LabelSelectorAsSelector fails, so the API server never compares
     yield from _match_labels(match_labels, labels, ("spec", "selector", "matchLabels"), related)
     for i, raw in enumerate(expressions):
         requirement = mapping(raw)

@@ -1,0 +1,177 @@
+"""Service fields that ValidateService rejects: headless types, missing ports, type-bound fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from svclint.checks import Context, check
+from svclint.diagnostics import Finding, JsonPath
+from svclint.k8s import label_key_problem, parse_cidr_sloppy, parse_ip_sloppy, quote, special_ip_problem
+from svclint.model import KubeObject, get, is_headless, mapping, sequence, service_type
+
+#: ``service.beta.kubernetes.io/load-balancer-source-ranges``, read when the field is empty.
+SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+MAX_AFFINITY_SECONDS = 86400  # core.MaxClientIPServiceAffinitySeconds
+#: MixedProtocolLBService: beta and on by default from 1.24 (GA 1.26); rejected before.
+MIXED_PROTOCOLS_SINCE = (1, 24)
+
+
+@check("headless-service-type")
+def headless_service_type(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors ValidateService: clusterIP None is only for type ClusterIP (ExternalName: SVC403)."""
+    kind = service_type(service)
+    if kind not in ("NodePort", "LoadBalancer") or not is_headless(service):
+        return
+    at: JsonPath = ("spec", "clusterIP") if service.spec.get("clusterIP") == "None" else ("spec", "clusterIPs", 0)
+    yield Finding(
+        f"clusterIP None (headless) may not be used with type {kind}: the API server rejects the Service "
+        f"(\"may not be set to 'None' for {kind} services\")",
+        at=at,
+        help=f"remove `clusterIP: None` so the {kind} Service gets a virtual IP, or use type ClusterIP for "
+        "a headless Service",
+    )
+
+
+@check("service-ports-required")
+def service_ports_required(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors ValidateService: ports are Required unless the Service is headless or ExternalName."""
+    spec = service.data.get("spec")
+    if not isinstance(spec, dict) or spec.get("ports") not in (None, []):
+        return  # no spec at all: a fragment (a kustomize patch adding annotations), not a Service
+    if service_type(service) == "ExternalName" or is_headless(service):
+        return
+    yield Finding(
+        "the Service has no ports: only headless (clusterIP: None) and ExternalName Services may omit "
+        "them, so the API server rejects it (spec.ports: Required value)",
+        at=("spec", "ports"), on_key=True,
+        help="add the ports the Service exposes, or set `clusterIP: None` for a headless Service "
+        "(DNS records for the pods only)",
+    )
+
+
+def _only_load_balancer(field: str, kind: str) -> str:
+    return f"{field} may only be used when type is LoadBalancer, not {kind}: the API server rejects the Service"
+
+
+def _load_balancer_fields(service: KubeObject, kind: str) -> Iterator[Finding]:
+    spec = service.spec
+    for field in ("allocateLoadBalancerNodePorts", "loadBalancerClass"):
+        if spec.get(field) is not None and kind != "LoadBalancer":
+            yield Finding(_only_load_balancer(field, kind), at=("spec", field), on_key=True,
+                          help=f"remove {field}, or set `type: LoadBalancer`")
+    lb_class = spec.get("loadBalancerClass")
+    reason = label_key_problem(lb_class) if kind == "LoadBalancer" and isinstance(lb_class, str) else None
+    if reason is not None:
+        yield Finding(
+            f"loadBalancerClass {quote(lb_class)} is not a qualified name: it {reason}; the API server "
+            "rejects the Service",
+            at=("spec", "loadBalancerClass"),
+            help="use the class name of your load balancer controller, e.g. example.com/internal-vip",
+        )
+
+
+def _source_ranges(service: KubeObject, kind: str) -> Iterator[Finding]:
+    ranges = sequence(service.spec.get("loadBalancerSourceRanges"))
+    if ranges:
+        entries: list[tuple[object, JsonPath]] = [
+            (entry, ("spec", "loadBalancerSourceRanges", i)) for i, entry in enumerate(ranges)]
+        where: JsonPath = ("spec", "loadBalancerSourceRanges")
+        name = "loadBalancerSourceRanges"
+    else:
+        value = get(service.data, "metadata", "annotations", SOURCE_RANGES_ANNOTATION)
+        if not isinstance(value, str):
+            return
+        where = ("metadata", "annotations", SOURCE_RANGES_ANNOTATION)
+        name = f"annotation {SOURCE_RANGES_ANNOTATION}"
+        entries = [(part, where) for part in value.strip().split(",")] if value.strip() else []
+    if kind != "LoadBalancer":
+        yield Finding(_only_load_balancer(name, kind), at=where, on_key=True,
+                      help=f"remove {name}, or set `type: LoadBalancer`")
+    for entry, at in entries:
+        # Entries may be padded with spaces (a leftover of the annotation syntax).
+        if isinstance(entry, str) and parse_cidr_sloppy(entry.strip()) is None:
+            yield Finding(
+                f"{quote(entry.strip())} in {name} is not a CIDR such as 10.0.0.0/8 or 2001:db8::/64: "
+                "the API server rejects the Service",
+                at=at, help="write each source range as address/prefix-length; a single address is /32",
+            )
+
+
+def _traffic_policy(service: KubeObject, kind: str) -> Iterator[Finding]:
+    spec = service.spec
+    policy = spec.get("externalTrafficPolicy")
+    accessible = kind in ("NodePort", "LoadBalancer") or (kind == "ClusterIP" and bool(sequence(spec.get("externalIPs"))))
+    if not accessible and policy not in (None, ""):
+        yield Finding(
+            f"externalTrafficPolicy may only be set for externally accessible Services (NodePort, "
+            f"LoadBalancer, or ClusterIP with externalIPs), not {kind}: the API server rejects the Service",
+            at=("spec", "externalTrafficPolicy"), on_key=True, help="remove externalTrafficPolicy",
+        )
+    health = spec.get("healthCheckNodePort")
+    if not (kind == "LoadBalancer" and policy == "Local") and health not in (None, 0):
+        yield Finding(
+            "healthCheckNodePort may only be set when type is LoadBalancer and externalTrafficPolicy is "
+            "Local: the API server rejects the Service",
+            at=("spec", "healthCheckNodePort"), on_key=True,
+            help="remove healthCheckNodePort (the cluster allocates one when it is needed)",
+        )
+
+
+def _external_ips(service: KubeObject) -> Iterator[Finding]:
+    for i, value in enumerate(sequence(service.spec.get("externalIPs"))):
+        if not isinstance(value, str):
+            continue
+        address = parse_ip_sloppy(value)
+        reason = "is not an IP address" if address is None else special_ip_problem(address)
+        if reason is not None:
+            yield Finding(
+                f"externalIP {quote(value)} {reason}: the API server rejects the Service",
+                at=("spec", "externalIPs", i),
+                help="list addresses that route to your nodes from outside, or remove the entry",
+            )
+
+
+def _affinity_timeout(service: KubeObject) -> Iterator[Finding]:
+    if service.spec.get("sessionAffinity") != "ClientIP":
+        return  # with None, defaulting drops sessionAffinityConfig
+    at = ("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
+    timeout = get(service.data, *at)
+    if type(timeout) is int and not 0 < timeout <= MAX_AFFINITY_SECONDS:
+        yield Finding(
+            f"sessionAffinityConfig.clientIP.timeoutSeconds {timeout} is outside 1-{MAX_AFFINITY_SECONDS} "
+            "(one day): the API server rejects the Service",
+            at=at, help=f"use 1-{MAX_AFFINITY_SECONDS} seconds, or omit it for the default of 10800 (3 hours)",
+        )
+
+
+def _mixed_protocols(service: KubeObject, kind: str, ctx: Context) -> Iterator[Finding]:
+    if kind != "LoadBalancer" or ctx.settings.kube_version >= MIXED_PROTOCOLS_SINCE:
+        return
+    protocols = {p if isinstance(p, str) else "TCP" for p in
+                 (mapping(port).get("protocol") for port in sequence(service.spec.get("ports")))}
+    if len(protocols) > 1:
+        major, minor = ctx.settings.kube_version
+        yield Finding(
+            f"a LoadBalancer Service may not mix protocols ({', '.join(sorted(protocols))}) before "
+            f"Kubernetes 1.24, and the target is {major}.{minor}: the API server rejects the Service "
+            "(\"may not contain more than 1 protocol when type is 'LoadBalancer'\")",
+            at=("spec", "ports"), on_key=True,
+            help="split the ports into one LoadBalancer Service per protocol, or target a newer cluster "
+            "with --kube-version",
+        )
+
+
+@check("invalid-service-field")
+def invalid_service_field(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors ValidateService: type-bound fields (Forbidden or Invalid for other types), CIDRs,
+    externalIPs (ValidateNonSpecialIP), the ClientIP affinity timeout (validateAffinityTimeout),
+    and validateMixedProtocolLBService before MixedProtocolLBService was on by default."""
+    kind = service_type(service)
+    if not kind:
+        return  # an unknown type: every type-bound rule would be guesswork
+    yield from _load_balancer_fields(service, kind)
+    yield from _source_ranges(service, kind)
+    yield from _traffic_policy(service, kind)
+    yield from _external_ips(service)
+    yield from _affinity_timeout(service)
+    yield from _mixed_protocols(service, kind, ctx)

@@ -1,0 +1,1119 @@
+"""The API-server parity rules, as documentation: a manifest in, the exact diagnostics out.
+
+invalid-label (SVC103), job-selector-not-allowed (SVC104), node-port-outside-static-band (SVC304),
+healthCheckNodePort as a node port claim (SVC301, SVC302), headless-service-type (SVC501),
+service-ports-required (SVC502), invalid-service-field (SVC503), duplicate-object (SVC601) and
+``svclint check --kube-version``. Expectations are ``(rule, line, column)``, 1-based, line 1 being
+the first line of the manifest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import found, lint, manifest, text_at, where
+from typer.testing import CliRunner
+
+from svclint.cli import app
+from svclint.k8s import quote, static_band_size
+
+# ================================================================================================
+# invalid-label
+# ================================================================================================
+
+DEPLOYMENT = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      labels:
+        {meta_key}: {meta_value}
+    spec:
+      selector:
+        matchLabels:
+          {selector_key}: {selector_value}
+      template:
+        metadata:
+          labels:
+            app: web
+            {template_key}: {template_value}
+        spec:
+          containers: [{{name: web, image: nginx}}]
+"""
+
+
+def deployment(**labels: str) -> str:
+    """DEPLOYMENT with the labels given; by default it selects ``app: web`` and has ``tier: web`` too."""
+    values = {"meta_key": "app", "meta_value": "web", "selector_key": "app", "selector_value": "web",
+              "template_key": "tier", "template_value": "web"}
+    return DEPLOYMENT.format(**{**values, **labels})
+
+
+def test_a_valid_deployment_has_no_label_findings() -> None:
+    assert found(deployment()) == []
+
+
+def test_invalid_template_label_value_points_at_the_value_and_suggests_a_fix() -> None:
+    text = deployment(template_key="release", template_value='"2024-06-01 hotfix"')
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-label", 15, 18)
+    assert d.message == (
+        "label value '2024-06-01 hotfix' of 'release' in spec.template.metadata.labels is invalid: it "
+        "contains ' '; only letters, digits, '-', '_' and '.' are allowed; the API server rejects the Deployment"
+    )
+    assert d.help is not None and d.help.startswith("did you mean '2024-06-01-hotfix'?")
+    assert text_at(text, d) == '"2024-06-01 hotfix"'
+
+
+def test_invalid_key_points_at_the_key() -> None:
+    text = deployment(meta_key='"team name"', meta_value="payments")
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-label", 6, 5)
+    assert d.message == (
+        "label key 'team name' in metadata.labels is invalid: it contains ' '; only letters, digits, "
+        "'-', '_' and '.' are allowed; the API server rejects the Deployment"
+    )
+    assert d.help is not None and d.help.startswith("a label key is [prefix/]name")
+    assert text_at(text, d) == '"team name"'
+
+
+@pytest.mark.parametrize(("key", "reason"), [
+    ("a/b/c", "has more than one '/'"),
+    ("/name", "has an empty prefix before '/'"),
+    ("Example.com/name", "has prefix 'Example.com', which is not a lowercase DNS subdomain"),
+    ("example.com/", "has an empty name part"),
+    ("-name", "must start and end with a letter or digit"),
+    ("name_", "must start and end with a letter or digit"),
+    ("example.com/na:me", "has a name part that contains ':'"),
+    ("k" * 64, "has a name of 64 characters (at most 63)"),
+    ("example.com/" + "k" * 64, "has a name part of 64 characters (at most 63)"),
+])
+def test_invalid_label_keys(key: str, reason: str) -> None:
+    [d] = lint(deployment(meta_key=f'"{key}"'))
+    assert d.rule == "invalid-label"
+    assert d.message.startswith(f"label key {quote(key)} in metadata.labels is invalid: it {reason}")
+
+
+@pytest.mark.parametrize("key", [
+    "app", "App_Name.v2", "app.kubernetes.io/name", "example.com/" + "k" * 63, "k" * 63, "x",
+    "a" * 253 + "/name",
+])
+def test_valid_label_keys_including_uppercase_names(key: str) -> None:
+    assert found(deployment(meta_key=f'"{key}"')) == []
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("v" * 64, "is 64 characters long (at most 63)"),
+    ("-v1", "must start and end with a letter or digit"),
+    ("a/b", "contains '/'"),
+    ("ä", "contains 'ä'"),
+])
+def test_invalid_label_values(value: str, reason: str) -> None:
+    [d] = lint(deployment(meta_value=f'"{value}"'))
+    assert d.rule == "invalid-label"
+    assert f"in metadata.labels is invalid: it {reason}" in d.message
+
+
+@pytest.mark.parametrize("value", ['""', "v" * 63, "My_Value.1", '"12345"', "a.b_c-d"])
+def test_valid_label_values_including_empty(value: str) -> None:
+    assert found(deployment(meta_value=value)) == []
+
+
+def test_an_invalid_selector_label_is_reported_once_and_not_as_a_mismatch() -> None:
+    # LabelSelectorAsSelector fails on the invalid value: the API server reports the syntax only.
+    text = deployment(selector_key="tier", selector_value='"front end"', template_value='"front-end"')
+    assert found(text) == [("invalid-label", 10, 13)]
+    assert text_at(text, lint(text)[0]) == '"front end"'
+
+
+def test_the_same_invalid_label_in_selector_and_template_is_two_findings() -> None:
+    text = deployment(selector_key="tier", selector_value='"front end"', template_value='"front end"')
+    assert found(text) == [("invalid-label", 10, 13), ("invalid-label", 15, 15)]
+
+
+def test_match_expressions_keys_and_values() -> None:
+    text = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchExpressions:
+              - {key: "tier name", operator: Exists}
+              - {key: tier, operator: In, values: [web, "front end"]}
+          template:
+            metadata:
+              labels: {tier: web}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """
+    diagnostics = lint(text)
+    assert where(diagnostics) == [("invalid-label", 8, 15), ("invalid-label", 9, 49)]
+    assert [text_at(text, d) for d in diagnostics] == ['"tier name"', '"front end"']
+    assert "in spec.selector.matchExpressions[0] is invalid" in diagnostics[0].message
+    assert "of 'tier' in spec.selector.matchExpressions[1].values is invalid" in diagnostics[1].message
+
+
+def test_service_selector_with_an_invalid_label_is_not_also_matching_nothing() -> None:
+    # The API server rejects the Service; "matches no pod" on top would only confuse.
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector:
+            app: "web server"
+          ports:
+            - port: 80
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-label", 7, 10)
+    assert "in spec.selector is invalid" in d.message
+    assert "rejects the Service" in d.message
+
+
+def test_replication_controller_selector_is_a_label_map() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: ReplicationController
+        metadata:
+          name: web
+        spec:
+          selector: {"app name": web}
+          template:
+            metadata:
+              labels: {"app name": web}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """) == [("invalid-label", 6, 14), ("invalid-label", 9, 16)]
+
+
+def test_a_pods_labels_are_reported_once() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          labels: {app: "web server"}
+        spec:
+          containers: [{name: web, image: nginx}]
+    """) == [("invalid-label", 5, 17)]
+
+
+def test_cron_job_pod_template_labels() -> None:
+    assert found("""
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata:
+          name: backup
+        spec:
+          schedule: "0 3 * * *"
+          jobTemplate:
+            spec:
+              template:
+                metadata:
+                  labels: {app: "nightly backup"}
+                spec:
+                  restartPolicy: OnFailure
+                  containers: [{name: backup, image: busybox}]
+    """) == [("invalid-label", 11, 25)]
+
+
+def test_service_labels_and_selector_subset_of_pod_labels_are_fine() -> None:
+    # Trap: a selector may be a subset of the pod labels; labels may use any valid syntax.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          labels: {app.kubernetes.io/name: web, Tier: Frontend_1, note: ""}
+        spec:
+          selector: {app: web}
+          ports: [{port: 80}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web, tier: frontend, version: v1.2.3}
+            spec:
+              containers: [{name: web, image: nginx}]
+    """) == []
+
+
+# ================================================================================================
+# job-selector-not-allowed
+# ================================================================================================
+
+JOB = """
+    apiVersion: batch/v1
+    kind: Job
+    metadata:
+      name: migrate
+    spec:
+      manualSelector: {manual}
+      selector:
+        {selector}
+      template:
+        metadata:
+          labels: {{app: migrate}}
+        spec:
+          restartPolicy: Never
+          containers: [{{name: m, image: busybox}}]
+"""
+
+
+@pytest.mark.parametrize("manual", ["false", "null"])
+def test_job_selector_without_manual_selector_is_rejected(manual: str) -> None:
+    text = JOB.format(manual=manual, selector="matchLabels: {app: other}")
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("job-selector-not-allowed", 8, 24)
+    assert d.message == (
+        "spec.selector selects app=other, but a Job's selector is generated unless manualSelector is "
+        "true, and may only select the generated labels (job-name=migrate, controller-uid): the API "
+        "server rejects the Job (\"`selector` not auto-generated\")"
+    )
+    assert d.help is not None and d.help.startswith("remove spec.selector")
+
+
+def test_job_selector_is_checked_against_the_template_only_with_manual_selector() -> None:
+    # workload-selector-mismatch takes over; nothing is reported twice.
+    text = JOB.format(manual="true", selector="matchLabels: {app: other}")
+    assert found(text) == [("workload-selector-mismatch", 8, 24)]
+    assert found(JOB.format(manual="true", selector="matchLabels: {app: migrate}")) == []
+
+
+@pytest.mark.parametrize("selector", [
+    "{}",
+    "null",
+    "matchLabels: {job-name: migrate}",
+    "matchLabels: {batch.kubernetes.io/job-name: migrate}",
+    "matchExpressions: [{key: controller-uid, operator: Exists}]",
+    "matchExpressions: [{key: job-name, operator: In, values: [migrate, seed]}]",
+    "matchExpressions: [{key: app, operator: DoesNotExist}]",
+])
+def test_job_selectors_the_generated_labels_satisfy_are_accepted(selector: str) -> None:
+    # Trap: the API server adds controller-uid to the selector and checks it against the
+    # generated labels only, so these pass without manualSelector.
+    assert found(JOB.format(manual="null", selector=selector)) == []
+
+
+@pytest.mark.parametrize(("selector", "column"), [
+    ("matchLabels: {job-name: seed}", 29),
+    ("matchLabels: {controller-uid: 0a1b2c3d}", 35),
+    ("matchExpressions: [{key: app, operator: In, values: [migrate]}]", 24),
+])
+def test_job_selectors_the_generated_labels_do_not_satisfy(selector: str, column: int) -> None:
+    assert found(JOB.format(manual="null", selector=selector)) == [("job-selector-not-allowed", 8, column)]
+
+
+def test_a_job_with_generate_name_cannot_select_its_name() -> None:
+    text = JOB.format(manual="null", selector="matchLabels: {job-name: migrate}").replace(
+        "name: migrate", "generateName: migrate-", 1)
+    [d] = lint(text)
+    assert d.rule == "job-selector-not-allowed"
+    assert "(job-name=<generated name>, controller-uid)" in d.message
+
+
+def test_a_job_selector_with_an_invalid_label_is_only_invalid_label() -> None:
+    text = JOB.format(manual="null", selector='matchLabels: {app: "a b"}')
+    assert found(text) == [("invalid-label", 8, 24)]
+
+
+CRON_JOB = """
+    apiVersion: batch/v1
+    kind: CronJob
+    metadata:
+      name: backup
+    spec:
+      schedule: "0 3 * * *"
+      jobTemplate:
+        spec:
+          {extra}
+          template:
+            metadata:
+              labels: {{app: backup}}
+            spec:
+              restartPolicy: OnFailure
+              containers: [{{name: backup, image: busybox}}]
+"""
+
+
+def test_cron_job_template_may_not_set_a_selector_even_a_matching_one() -> None:
+    text = CRON_JOB.format(extra="selector: {matchLabels: {app: backup}}")
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("job-selector-not-allowed", 9, 7)
+    assert d.message.startswith("a CronJob's jobTemplate may not set spec.selector")
+    assert text_at(text, d) == "selector"
+
+
+def test_cron_job_template_may_not_set_manual_selector_true() -> None:
+    text = CRON_JOB.format(extra="manualSelector: true")
+    assert found(text) == [("job-selector-not-allowed", 9, 23)]
+    assert found(CRON_JOB.format(extra="manualSelector: false")) == []
+    assert found(CRON_JOB.format(extra="selector: null")) == []
+
+
+# ================================================================================================
+# healthCheckNodePort: a claim on the node port pool (node-port-out-of-range, node-port-collision)
+# ================================================================================================
+
+HEALTH_CHECK = """
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: lb
+    spec:
+      type: {type}
+      externalTrafficPolicy: {policy}
+      healthCheckNodePort: {health}
+      ports: [{{port: 80, nodePort: 30080}}]
+"""
+
+
+def test_health_check_node_port_outside_the_range() -> None:
+    text = HEALTH_CHECK.format(type="LoadBalancer", policy="Local", health=5000)
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("node-port-out-of-range", 8, 24)
+    assert d.message.startswith("healthCheckNodePort 5000 is outside the cluster's NodePort range 30000-32767")
+    assert d.help is not None and "omit healthCheckNodePort" in d.help
+
+
+def test_health_check_node_port_equal_to_a_node_port_of_its_own_service() -> None:
+    [d] = lint(HEALTH_CHECK.format(type="LoadBalancer", policy="Local", health=30080))
+    assert (d.rule, d.span.line, d.span.column) == ("node-port-collision", 8, 24)
+    assert d.message.startswith(
+        "healthCheckNodePort 30080 is already used by ports[0] (port 80) of this Service; it comes "
+        "from the same pool as the nodePorts")
+    assert [(r.message, r.span.line) for r in d.related] == [("nodePort 30080 first used here", 9)]
+
+
+def test_a_node_port_colliding_with_an_earlier_health_check_node_port() -> None:
+    text = HEALTH_CHECK.format(type="LoadBalancer", policy="Local", health=30081) + AUTO.replace(
+        "[{port: 8080}]", "[{port: 80, nodePort: 30081}]")
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("node-port-collision", 18, 32)
+    assert d.message.startswith("nodePort 30081 is already used by Service default/lb; nodePorts are cluster-wide")
+    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
+        ("healthCheckNodePort 30081 first used here", 8, 24)]
+
+
+@pytest.mark.parametrize(("service_type", "policy"), [("LoadBalancer", "Cluster"), ("NodePort", "Local")])
+def test_an_unneeded_health_check_node_port_is_not_a_claim(service_type: str, policy: str) -> None:
+    # Nothing is allocated for it: the API server rejects the field itself (invalid-service-field).
+    text = HEALTH_CHECK.format(type=service_type, policy=policy, health=5000)
+    assert found(text) == [("invalid-service-field", 8, 3)]
+
+
+# ================================================================================================
+# node-port-outside-static-band
+# ================================================================================================
+
+#: A NodePort Service whose node port the cluster picks: the competitor of hand-picked ports.
+AUTO = """\
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: auto
+      namespace: other
+    spec:
+      type: NodePort
+      ports: [{port: 8080}]
+"""
+
+EXPLICIT = """
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      type: NodePort
+      ports: [{{port: 80, nodePort: {node_port}}}]
+"""
+
+
+def test_default_static_band_is_30000_to_30085() -> None:
+    assert static_band_size(30000, 32767) == 86
+
+
+@pytest.mark.parametrize(("low", "high", "band"), [
+    (30000, 30015, 0),  # 16 ports or fewer: no static band
+    (30000, 30016, 16),  # 17/32 = 0, at least 16
+    (30000, 30599, 18),  # 600/32
+    (20000, 24095, 128),  # 4096/32
+    (1, 65535, 128),  # at most 128
+])
+def test_static_band_size_formula(low: int, high: int, band: int) -> None:
+    assert static_band_size(low, high) == band
+
+
+def test_node_port_above_the_static_band_with_an_auto_allocated_one_in_the_inputs() -> None:
+    text = EXPLICIT.format(node_port=31080) + AUTO
+    [d] = lint(text)
+    assert (d.rule, d.severity.label, d.span.line, d.span.column) == ("node-port-outside-static-band", "info", 7, 32)
+    assert d.message == (
+        "nodePort 31080 is in 30086-32767, where the cluster auto-allocates node ports first, and Service "
+        "other/auto gets one auto-allocated: if that Service (or any other in the cluster) is created "
+        "first, it may take 31080, and the API server then rejects this one (\"provided port is already "
+        "allocated\")"
+    )
+    assert d.help == (
+        "pick a port in the static band 30000-30085, which auto-allocation uses only when the rest is "
+        "full, or omit nodePort to let the cluster choose"
+    )
+    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [("node port auto-allocated here", 16, 11)]
+
+
+@pytest.mark.parametrize(("node_port", "expected"), [
+    (30000, []),
+    (30085, []),
+    (30086, [("node-port-outside-static-band", 7, 32)]),
+    (32767, [("node-port-outside-static-band", 7, 32)]),
+])
+def test_static_band_bounds(node_port: int, expected: list[tuple[str, int, int]]) -> None:
+    assert found(EXPLICIT.format(node_port=node_port) + AUTO) == expected
+
+
+@pytest.mark.parametrize("node_port", [30000, 32767])
+def test_range_ends_without_auto_allocation_are_clean(node_port: int) -> None:
+    # Trap: both ends of the range are valid, and nothing in the inputs competes for the port.
+    assert found(EXPLICIT.format(node_port=node_port)) == []
+
+
+def test_node_port_zero_means_unset_and_is_auto_allocated() -> None:
+    assert found(EXPLICIT.format(node_port=0)) == []
+    # A nodePort of 0 is the competitor, not a claim.
+    assert found(EXPLICIT.format(node_port=0) + AUTO.replace("[{port: 8080}]", "[{port: 8080, nodePort: 31000}]")) == [
+        ("node-port-outside-static-band", 16, 34),
+    ]
+
+
+def test_entries_sharing_an_explicit_node_port_are_not_auto_allocated() -> None:
+    # The UDP entry inherits the TCP entry's nodePort (same `port`): nothing is auto-allocated.
+    ports = "[{name: tcp, port: 53, nodePort: 30053}, {name: udp, port: 53, protocol: UDP}]"
+    assert found(EXPLICIT.format(node_port=31080) + AUTO.replace("[{port: 8080}]", ports)) == []
+    # A UDP entry of another port gets its own, auto-allocated.
+    other = ports.replace("port: 53, protocol", "port: 54, protocol")
+    assert found(EXPLICIT.format(node_port=31080) + AUTO.replace("[{port: 8080}]", other)) == [
+        ("node-port-outside-static-band", 7, 32),
+    ]
+
+
+def test_load_balancer_without_node_port_allocation_allocates_nothing() -> None:
+    text = EXPLICIT.format(node_port=31080) + AUTO.replace(
+        "type: NodePort", "type: LoadBalancer\n      allocateLoadBalancerNodePorts: false")
+    assert found(text) == []
+    assert found(text.replace("false", "true")) == [("node-port-outside-static-band", 7, 32)]
+
+
+def test_an_auto_allocated_health_check_node_port_competes_too() -> None:
+    text = EXPLICIT.format(node_port=31080) + AUTO.replace(
+        "type: NodePort",
+        "type: LoadBalancer\n      allocateLoadBalancerNodePorts: false\n      externalTrafficPolicy: Local")
+    [d] = lint(text)
+    assert d.rule == "node-port-outside-static-band"
+    assert [(r.message, r.span.line) for r in d.related] == [("node port auto-allocated here", 17)]
+
+
+def test_explicit_health_check_node_port_above_the_band() -> None:
+    text = HEALTH_CHECK.format(type="LoadBalancer", policy="Local", health=32000) + AUTO
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("node-port-outside-static-band", 8, 24)
+    assert d.message.startswith("healthCheckNodePort 32000 is in 30086-32767")
+
+
+@pytest.mark.parametrize(("version", "expected"), [
+    ((1, 27), []),  # KEP-3668 alpha, off: allocation was random over the whole range
+    ((1, 28), [("node-port-outside-static-band", 7, 32)]),
+    ((1, 34), [("node-port-outside-static-band", 7, 32)]),
+])
+def test_static_band_exists_from_kubernetes_1_28(version: tuple[int, int], expected: list[tuple[str, int, int]]) -> None:
+    assert found(EXPLICIT.format(node_port=31080) + AUTO, kube_version=version) == expected
+
+
+def test_static_band_follows_the_configured_range() -> None:
+    text = EXPLICIT.format(node_port=20128) + AUTO
+    assert found(text, node_port_range=(20000, 24095)) == [("node-port-outside-static-band", 7, 32)]
+    assert found(text.replace("20128", "20127"), node_port_range=(20000, 24095)) == []
+    assert found(EXPLICIT.format(node_port=30015) + AUTO, node_port_range=(30000, 30015)) == []
+
+
+# ================================================================================================
+# headless-service-type
+# ================================================================================================
+
+HEADLESS = """
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: db
+    spec:
+      type: {type}
+      clusterIP: None
+      ports: [{{port: 5432}}]
+"""
+
+
+@pytest.mark.parametrize("service_type", ["NodePort", "LoadBalancer"])
+def test_headless_node_port_or_load_balancer(service_type: str) -> None:
+    text = HEADLESS.format(type=service_type)
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("headless-service-type", 7, 14)
+    assert d.message == (
+        f"clusterIP None (headless) may not be used with type {service_type}: the API server rejects the "
+        f"Service (\"may not be set to 'None' for {service_type} services\")"
+    )
+    assert text_at(text, d) == "None"
+
+
+def test_headless_through_cluster_ips_only() -> None:
+    text = HEADLESS.format(type="NodePort").replace("clusterIP: None", "clusterIPs: [None]")
+    assert found(text) == [("headless-service-type", 7, 16)]
+
+
+def test_headless_cluster_ip_service_is_fine() -> None:
+    assert found(HEADLESS.format(type="ClusterIP")) == []
+
+
+def test_headless_external_name_is_only_the_external_name_rule() -> None:
+    text = HEADLESS.format(type="ExternalName").replace("ports:", "externalName: db.example.com\n      ports:")
+    assert found(text) == [("external-name-forbidden-field", 7, 3)]
+
+
+# ================================================================================================
+# service-ports-required
+# ================================================================================================
+
+
+def test_service_without_ports() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          type: NodePort
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("service-ports-required", 5, 1)
+    assert d.message.startswith("the Service has no ports: only headless (clusterIP: None) and ExternalName")
+    assert text_at(text, d) == "spec"
+
+
+def test_empty_ports_list_points_at_the_key() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports: []
+    """) == [("service-ports-required", 6, 3)]
+
+
+@pytest.mark.parametrize("spec", [
+    "clusterIP: None",  # headless: DNS records only
+    "{clusterIP: None, ports: null}",
+    "{type: ExternalName, externalName: db.example.com}",
+    "{clusterIPs: [None], clusterIP: None}",
+])
+def test_services_that_may_omit_ports(spec: str) -> None:
+    assert found(f"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec: {spec}
+    """.replace("spec: clusterIP", "spec:\n          clusterIP")) == []
+
+
+def test_a_service_document_without_spec_is_a_fragment_not_reported() -> None:
+    # e.g. a kustomize patch that only adds annotations; the API server would want ports.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          annotations: {prometheus.io/scrape: "true"}
+    """) == []
+
+
+def test_service_without_selector_still_needs_ports_but_is_fine_with_them() -> None:
+    # Trap: no selector means endpoints are managed by hand, not that ports are optional.
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: legacy-db
+        spec:
+          ports: [{port: 5432}]
+    """
+    assert found(text) == []
+    assert found(text.replace("ports: [{port: 5432}]", "type: ClusterIP")) == [("service-ports-required", 5, 1)]
+
+
+def test_headless_node_port_without_ports_is_only_the_type_problem() -> None:
+    text = HEADLESS.format(type="NodePort").replace("  ports: [{port: 5432}]\n", "")
+    assert found(text) == [("headless-service-type", 7, 14)]
+
+
+# ================================================================================================
+# invalid-service-field
+# ================================================================================================
+
+SERVICE = """
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      type: {type}
+      {field}
+      ports: [{{port: 80}}]
+"""
+
+
+@pytest.mark.parametrize("field", [
+    "loadBalancerSourceRanges: [10.0.0.0/8]",
+    "allocateLoadBalancerNodePorts: false",
+    "loadBalancerClass: example.com/internal",
+])
+@pytest.mark.parametrize("service_type", ["ClusterIP", "NodePort", "ExternalName"])
+def test_load_balancer_only_fields(field: str, service_type: str) -> None:
+    text = SERVICE.format(type=service_type, field=field)
+    if service_type == "ExternalName":
+        text = text.replace("ports:", "externalName: web.example.com\n      ports:")
+    [d] = lint(text)
+    name = field.split(":")[0]
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 7, 3)
+    assert d.message == (
+        f"{name} may only be used when type is LoadBalancer, not {service_type}: the API server rejects the Service"
+    )
+    assert text_at(text, d) == name
+    assert found(SERVICE.format(type="LoadBalancer", field=field)) == []
+
+
+def test_source_ranges_annotation_is_load_balancer_only_too() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          annotations:
+            service.beta.kubernetes.io/load-balancer-source-ranges: "10.0.0.0/8, 192.168.0.0/16"
+        spec:
+          ports: [{port: 80}]
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 6, 5)
+    assert d.message.startswith("annotation service.beta.kubernetes.io/load-balancer-source-ranges may only be used")
+    assert found(text.replace("spec:", "spec:\n          type: LoadBalancer")) == []
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("10.0.0.1", "'10.0.0.1'"),  # an address without /len
+    ("10.0.0.0/33", "'10.0.0.0/33'"),
+    ("'  '", "''"),
+    ("'10.0.0.0/8,10.1.0.0/16'", "'10.0.0.0/8,10.1.0.0/16'"),  # one CIDR per list item
+    ("2001:db8::/129", "'2001:db8::/129'"),
+])
+def test_source_ranges_that_are_not_cidrs(value: str, shown: str) -> None:
+    text = SERVICE.format(type="LoadBalancer", field=f"loadBalancerSourceRanges: [203.0.113.0/24, {value}]")
+    [d] = lint(text)
+    assert (d.rule, d.span.line) == ("invalid-service-field", 7)
+    assert d.message == (
+        f"{shown} in loadBalancerSourceRanges is not a CIDR such as 10.0.0.0/8 or 2001:db8::/64: "
+        "the API server rejects the Service"
+    )
+
+
+@pytest.mark.parametrize("value", [
+    "10.0.0.0/8", "' 10.0.0.0/8 '", "10.1.2.3/8", "0.0.0.0/0", "010.000.0.0/08", "2001:db8::/64", "::/0",
+])
+def test_source_ranges_the_api_server_accepts(value: str) -> None:
+    # Padding spaces, host bits and leading zeros are accepted (the last two with a warning).
+    assert found(SERVICE.format(type="LoadBalancer", field=f"loadBalancerSourceRanges: [{value}]")) == []
+
+
+def test_invalid_cidr_in_the_annotation() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          annotations:
+            service.beta.kubernetes.io/load-balancer-source-ranges: "10.0.0.0/8,,10.1.0.0"
+        spec:
+          type: LoadBalancer
+          ports: [{port: 80}]
+    """
+    diagnostics = lint(text)
+    assert where(diagnostics) == [("invalid-service-field", 6, 61)] * 2
+    assert ["''" in d.message or "'10.1.0.0'" in d.message for d in diagnostics] == [True, True]
+
+
+@pytest.mark.parametrize(("service_type", "extra"), [
+    ("ClusterIP", ""),
+    ("ExternalName", "externalName: web.example.com"),
+])
+def test_external_traffic_policy_needs_an_externally_accessible_service(service_type: str, extra: str) -> None:
+    text = SERVICE.format(type=service_type, field=f"externalTrafficPolicy: Cluster\n      {extra}")
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 7, 3)
+    assert d.message.startswith("externalTrafficPolicy may only be set for externally accessible Services")
+
+
+@pytest.mark.parametrize(("service_type", "extra"), [
+    ("NodePort", ""),
+    ("LoadBalancer", ""),
+    ("ClusterIP", "externalIPs: [198.51.100.10]"),
+])
+def test_external_traffic_policy_on_externally_accessible_services(service_type: str, extra: str) -> None:
+    assert found(SERVICE.format(type=service_type, field=f"externalTrafficPolicy: Local\n      {extra}")) == []
+
+
+def test_health_check_node_port_only_for_load_balancer_with_local_policy() -> None:
+    text = HEALTH_CHECK.format(type="LoadBalancer", policy="Cluster", health=30081)
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 8, 3)
+    assert d.message == (
+        "healthCheckNodePort may only be set when type is LoadBalancer and externalTrafficPolicy is Local: "
+        "the API server rejects the Service"
+    )
+    assert found(HEALTH_CHECK.format(type="LoadBalancer", policy="Local", health=30081)) == []
+    assert found(HEALTH_CHECK.format(type="LoadBalancer", policy="Cluster", health=0)) == []
+
+
+@pytest.mark.parametrize(("address", "reason"), [
+    ("not-an-ip", "is not an IP address"),
+    ("10.0.0.1/32", "is not an IP address"),
+    ("fe80::1%eth0", "is not an IP address"),
+    ("0.0.0.0", "is unspecified (0.0.0.0 or ::)"),
+    ("'::'", "is unspecified (0.0.0.0 or ::)"),
+    ("127.0.0.1", "is in the loopback range (127.0.0.0/8, ::1/128)"),
+    ("'::ffff:127.0.0.1'", "is in the loopback range (127.0.0.0/8, ::1/128)"),
+    ("169.254.169.254", "is in the link-local range (169.254.0.0/16, fe80::/10)"),
+    ("'fe80::1'", "is in the link-local range (169.254.0.0/16, fe80::/10)"),
+    ("224.0.0.251", "is in the link-local multicast range (224.0.0.0/24, ff02::/16)"),
+    ("'ff02::fb'", "is in the link-local multicast range (224.0.0.0/24, ff02::/16)"),
+])
+def test_invalid_external_ips(address: str, reason: str) -> None:
+    text = SERVICE.format(type="ClusterIP", field=f"externalIPs: [198.51.100.10, {address}]")
+    [d] = lint(text)
+    assert (d.rule, d.span.line) == ("invalid-service-field", 7)
+    assert d.message == f"externalIP {address.strip(chr(39))!r} {reason}: the API server rejects the Service"
+
+
+def test_huge_numbers_in_addresses_are_invalid_not_a_crash() -> None:
+    digits = "1" * 5000  # more digits than Python converts to int
+    text = SERVICE.format(type="LoadBalancer", field=f"externalIPs: ['{digits}.1.1.1']\n      "
+                          f"loadBalancerSourceRanges: ['10.0.0.0/{digits}']")
+    diagnostics = lint(text)
+    assert where(diagnostics) == [("invalid-service-field", 7, 17), ("invalid-service-field", 8, 30)]
+    assert diagnostics[0].message.startswith("externalIP '1111")
+    assert diagnostics[1].message.startswith("'10.0.0.0/1111")
+    assert "...' in loadBalancerSourceRanges is not a CIDR" in diagnostics[1].message  # quoted, cut short
+
+
+@pytest.mark.parametrize("address", ["198.51.100.10", "010.1.2.3", "2001:db8::10", "224.0.1.1", "10.0.0.1"])
+def test_external_ips_the_api_server_accepts(address: str) -> None:
+    assert found(SERVICE.format(type="NodePort", field=f"externalIPs: ['{address}']")) == []
+
+
+@pytest.mark.parametrize(("timeout", "expected"), [
+    (1, []),
+    (86400, []),  # the message says "less than 86400", but 86400 is accepted
+    (0, [("invalid-service-field", 9, 23)]),
+    (86401, [("invalid-service-field", 9, 23)]),
+    (-5, [("invalid-service-field", 9, 23)]),
+])
+def test_client_ip_affinity_timeout(timeout: int, expected: list[tuple[str, int, int]]) -> None:
+    text = f"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          sessionAffinity: ClientIP
+          sessionAffinityConfig:
+            clientIP:
+              timeoutSeconds: {timeout}
+          ports: [{{port: 80}}]
+    """
+    diagnostics = lint(text)
+    assert where(diagnostics) == expected
+    if expected:
+        assert diagnostics[0].message.startswith(f"sessionAffinityConfig.clientIP.timeoutSeconds {timeout} is outside 1-86400")
+    # With sessionAffinity None, defaulting drops the config: nothing is validated.
+    assert found(text.replace("ClientIP\n", "None\n", 1)) == []
+
+
+def test_load_balancer_class_must_be_a_qualified_name() -> None:
+    text = SERVICE.format(type="LoadBalancer", field="loadBalancerClass: 'Example.com/internal'")
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 7, 22)
+    assert d.message.startswith("loadBalancerClass 'Example.com/internal' is not a qualified name: it has prefix")
+
+
+def test_several_invalid_fields_are_each_reported() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          type: ClusterIP
+          externalTrafficPolicy: Local
+          healthCheckNodePort: 30081
+          loadBalancerSourceRanges: [10.0.0.0/8]
+          ports: [{port: 80}]
+    """
+    assert found(text) == [
+        ("invalid-service-field", 7, 3),
+        ("invalid-service-field", 8, 3),
+        ("invalid-service-field", 9, 3),
+    ]
+
+
+def test_external_name_fields_are_not_reported_twice() -> None:
+    # external-name-forbidden-field and -ignored-field own clusterIP, selector and nodePort;
+    # invalid-service-field owns the type-bound fields.
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com.
+          clusterIP: None
+          selector: {app: db}
+          loadBalancerSourceRanges: [10.0.0.0/8]
+          ports: [{port: 5432, nodePort: 30432}]
+    """
+    assert found(text) == [
+        ("external-name-forbidden-field", 8, 3),
+        ("external-name-ignored-field", 9, 3),
+        ("invalid-service-field", 10, 3),
+        ("external-name-ignored-field", 11, 34),
+    ]
+
+
+def test_external_name_with_a_trailing_dot_is_clean() -> None:
+    # Trap: one trailing dot marks a fully qualified name; no ports, no selector needed.
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com.
+    """) == []
+
+
+MIXED = """
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: dns
+    spec:
+      type: {type}
+      ports:
+        - {{name: dns-tcp, port: 53, protocol: TCP}}
+        - {{name: dns-udp, port: 53, protocol: UDP}}
+"""
+
+
+@pytest.mark.parametrize(("version", "expected"), [
+    ((1, 23), [("invalid-service-field", 7, 3)]),
+    ((1, 24), []),  # MixedProtocolLBService beta, on by default
+    ((1, 34), []),
+])
+def test_mixed_protocol_load_balancer_depends_on_the_version(version: tuple[int, int],
+                                                            expected: list[tuple[str, int, int]]) -> None:
+    diagnostics = lint(MIXED.format(type="LoadBalancer"), kube_version=version)
+    assert where(diagnostics) == expected
+    if expected:
+        assert diagnostics[0].message.startswith(
+            "a LoadBalancer Service may not mix protocols (TCP, UDP) before Kubernetes 1.24, and the target is 1.23")
+    assert found(MIXED.format(type="NodePort"), kube_version=version) == []
+
+
+def test_protocol_defaults_to_tcp_when_mixing() -> None:
+    text = MIXED.format(type="LoadBalancer").replace(", protocol: TCP", "")
+    assert found(text, kube_version=(1, 20)) == [("invalid-service-field", 7, 3)]
+    assert found(text.replace("UDP", "TCP").replace("port: 53, protocol: TCP", "port: 54"), kube_version=(1, 20)) == []
+
+
+# ================================================================================================
+# duplicate-object
+# ================================================================================================
+
+TWO_SERVICES = """
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      ports: [{{port: 80}}]
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+      {namespace}
+    spec:
+      ports: [{{port: {port}}}]
+"""
+
+
+def test_same_object_twice_in_one_file_with_different_content() -> None:
+    text = TWO_SERVICES.format(namespace="", port=8080)
+    [d] = lint(text)
+    assert (d.rule, d.severity.label, d.span.line, d.span.column) == ("duplicate-object", "warning", 11, 9)
+    assert d.message == (
+        "Service default/web is defined twice in this file with different content: `kubectl apply` applies "
+        "both in order, so only this later definition reaches the cluster (`kubectl create` fails on it)"
+    )
+    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
+        ("first definition of Service default/web", 4, 9),
+    ]
+
+
+@pytest.mark.parametrize("namespace", ["", "namespace: default"])
+def test_an_identical_repeat_is_fine(namespace: str) -> None:
+    # The default namespace written out or left to the default is the same object.
+    assert found(TWO_SERVICES.format(namespace=namespace, port=80)) == []
+
+
+def test_same_name_in_another_namespace_is_another_object() -> None:
+    assert found(TWO_SERVICES.format(namespace="namespace: shop", port=8080)) == []
+
+
+def test_the_default_namespace_setting_decides_identity() -> None:
+    text = TWO_SERVICES.format(namespace="namespace: shop", port=8080)
+    assert found(text, default_namespace="shop") == [("duplicate-object", 11, 9)]
+
+
+def test_definitions_in_different_files_are_not_compared() -> None:
+    # Alternatives (variants, kustomize base and overlay, rendered copies) live in separate files.
+    first, second = TWO_SERVICES.format(namespace="", port=8080).split("---")
+    assert found(first, second) == []
+
+
+def test_every_later_definition_is_compared_with_the_first() -> None:
+    text = TWO_SERVICES.format(namespace="", port=8080) + TWO_SERVICES.format(namespace="", port=80).replace(
+        "\n    apiVersion", "\n    ---\n    apiVersion", 1)
+    assert found(text) == [("duplicate-object", 11, 9)]
+
+
+def test_list_items_count_as_definitions_in_the_file() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: List
+        items:
+          - {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{port: 80}]}}
+          - {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{port: 81}]}}
+    """) == [("duplicate-object", 5, 54)]
+
+
+def test_generate_name_makes_a_new_object_every_time() -> None:
+    assert found("""
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {generateName: seed-}
+        spec:
+          template:
+            spec: {restartPolicy: Never, containers: [{name: s, image: busybox}]}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {generateName: seed-}
+        spec:
+          backoffLimit: 1
+          template:
+            spec: {restartPolicy: Never, containers: [{name: s, image: busybox}]}
+    """) == []
+
+
+@pytest.mark.parametrize(("leaf", "expected"), [("x", []), ("y", [("duplicate-object", 13, 9)])])
+def test_definitions_holding_alias_bombs_are_compared_quickly(leaf: str, expected: list[tuple[str, int, int]]) -> None:
+    # Each definition expands to 10**8 leaves; comparing them must not walk every path.
+    def bomb(last: str) -> str:
+        levels = [f"a: &a [{', '.join([last] * 10)}]"]
+        levels += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]" for i in range(7)]
+        return "{" + ", ".join(levels) + "}"
+    service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations: {{}}\nspec:\n  ports: [{{port: 80}}]\n  x: {data}\n"
+    text = service.format(data=bomb("x")) + "---\n" + service.format(data=bomb(leaf))
+    assert found(text) == expected
+
+
+def test_different_kinds_with_one_name_are_different_objects() -> None:
+    assert found("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec: {selector: {app: web}, ports: [{port: 80}]}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec: {containers: [{name: web, image: nginx}]}
+    """) == []
+
+
+# ================================================================================================
+# svclint check --kube-version
+# ================================================================================================
+
+
+def _cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+    """Run ``svclint check ARGS svc.yaml`` on a LoadBalancer mixing TCP and UDP."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "svc.yaml").write_text(manifest(MIXED.format(type="LoadBalancer")), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", *args, "svc.yaml"])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("version", ["1.23", "v1.23", "1.23.7"])
+def test_cli_kube_version_before_mixed_protocol_load_balancers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               version: str) -> None:
+    code, out, err = _cli(tmp_path, monkeypatch, "--kube-version", version)
+    assert (code, err) == (1, "")
+    assert out.startswith("svc.yaml:7:3: error SVC503 invalid-service-field: a LoadBalancer Service may not "
+                          "mix protocols (TCP, UDP) before Kubernetes 1.24, and the target is 1.23:")
+    assert out.endswith("1 error, 0 warnings, 0 infos in 1 file, 1 object\n")
+
+
+@pytest.mark.parametrize("options", [(), ("--kube-version", "1.24"), ("--kube-version=1.34",)])
+def test_cli_kube_version_default_and_newer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            options: tuple[str, ...]) -> None:
+    assert _cli(tmp_path, monkeypatch, *options) == (0, "0 errors, 0 warnings, 0 infos in 1 file, 1 object\n", "")
+
+
+@pytest.mark.parametrize("version", ["1", "latest", "1.x", "", "1.2.3.4"])
+def test_cli_bad_kube_version_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str) -> None:
+    code, out, err = _cli(tmp_path, monkeypatch, "--kube-version", version)
+    assert (code, out) == (2, "")
+    assert err == (f"svclint: error: --kube-version: invalid Kubernetes version {version!r}: "
+                   "expected MAJOR.MINOR, e.g. 1.30\n")
+
+
+def test_cli_kube_version_is_in_the_help() -> None:
+    result = CliRunner().invoke(app, ["check", "--help"], env={"COLUMNS": "200"})
+    assert "--kube-version" in result.stdout
+    assert "[default: (1.34)]" in result.stdout
