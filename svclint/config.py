@@ -17,9 +17,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped,unused-ignore]
+from typing import TYPE_CHECKING, Any
 
 from svclint.catalog import Catalog, data_dir
 from svclint.diagnostics import JsonPath, Severity, format_path
@@ -27,6 +25,9 @@ from svclint.globs import Glob, compile_glob
 from svclint.positions import resolve_span
 from svclint.settings import Settings, parse_kube_version, parse_port_range
 from svclint.yamlparse import YamlDocument, parse_stream
+
+if TYPE_CHECKING:  # jsonschema is imported only when a configuration file is read (0.2 s)
+    from jsonschema import ValidationError  # type: ignore[import-untyped,unused-ignore]
 
 #: Looked for in each directory, in this order, before pyproject.toml.
 CONFIG_NAMES = (".svclint.yaml", ".svclint.yml")
@@ -184,6 +185,8 @@ def _schema() -> dict[str, Any]:
 
 def _schema_problems(data: Any) -> Iterator[Problem]:
     schema = _schema()
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped,unused-ignore]
+
     for error in sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         yield from _explain(error)
 
