@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from svclint.batch import load_all
 from svclint.catalog import Catalog, load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import CheckedObject, Diagnostic, Severity
-from svclint.engine import INTERNAL_ERROR, check_objects, load_diagnostics
+from svclint.engine import INTERNAL_ERROR, PROJECT_SCOPE, check_file_objects, check_objects, load_diagnostics
 from svclint.loader import MAX_FILE_BYTES, InputError, LoadedFile, Source, discover, load_source, source_key
 from svclint.policy import Policy
 from svclint.project import build_project
@@ -52,12 +53,17 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
     """
     settings = settings or Settings()
 
+    catalog = catalog or load_catalog()
+
     def load() -> list[LoadedFile]:
         cache: dict[str, object] = {}
-        return [load_source(path, data, index, settings.default_namespace, cache)
-                for index, (path, data) in enumerate(sources)]
+        checks = discover_checks()
+        loaded = [load_source(path, data, index, settings.default_namespace, cache)
+                  for index, (path, data) in enumerate(sources)]
+        return [dataclasses.replace(file, diagnostics=check_file_objects(file.objects, settings, catalog, checks))
+                for file in loaded]
 
-    return _without_gc(lambda: _check(load(), settings, catalog or load_catalog(), policy or Policy()))
+    return _without_gc(lambda: _check(load(), settings, catalog, policy or Policy()))
 
 
 def lint(paths: Sequence[str], settings: Settings | None = None, *, stdin: bytes | None = None,
@@ -71,7 +77,7 @@ def lint(paths: Sequence[str], settings: Settings | None = None, *, stdin: bytes
     settings = settings or Settings()
     policy = policy or Policy()
     sources, reported = _sources(paths, policy)
-    return _without_gc(lambda: _check(load_all(sources, settings.default_namespace, stdin, jobs, max_file_bytes),
+    return _without_gc(lambda: _check(load_all(sources, settings, stdin, jobs, max_file_bytes),
                                       settings, load_catalog(), policy, reported))
 
 
@@ -110,7 +116,8 @@ def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog, polic
     objects = [obj for file in loaded for obj in file.objects]
     project = build_project(objects)
     diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
-    diagnostics += check_objects(objects, project, settings, catalog, discover_checks())
+    diagnostics += (d for file in loaded for d in file.diagnostics)
+    diagnostics += check_objects(objects, project, settings, catalog, discover_checks(), PROJECT_SCOPE)
     diagnostics = apply_policy(diagnostics, loaded, policy, catalog, reported)  # sorted
     checked = tuple(CheckedObject(obj.path, obj.ref) for obj in objects
                     if not obj.custom and (reported is None or obj.path in reported))

@@ -7,6 +7,7 @@ spread over a process pool; results are put back in input order and parts joined
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -14,6 +15,9 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
+from svclint.catalog import load_catalog
+from svclint.checks import discover_checks
+from svclint.engine import check_file_objects
 from svclint.loader import (
     MAX_FILE_BYTES,
     PART_SIZE,
@@ -26,6 +30,7 @@ from svclint.loader import (
     parse_part,
     read_source,
 )
+from svclint.settings import Settings
 from svclint.yamlparse import split_stream
 
 #: Below this much input, a process pool costs more than it saves (see benchmarks/RESULTS.md).
@@ -52,10 +57,11 @@ class _PartTask:
 Task = _FileTask | _PartTask
 
 
-def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | None = None,
+def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None = None,
              jobs: int | None = None, max_bytes: int = MAX_FILE_BYTES) -> list[LoadedFile]:
     """Read and parse every source, in order, with ``jobs`` processes (None: all cores when
-    there is enough input to pay for a pool). The result does not depend on ``jobs``."""
+    there is enough input to pay for a pool), and run the object-scope checks on each file's
+    objects where it was parsed. The result does not depend on ``jobs``."""
     sizes = [_size(s, stdin) for s in sources]
     if jobs is None:
         jobs = (os.cpu_count() or 1) if sum(sizes) >= PARALLEL_MIN_BYTES else 1
@@ -70,12 +76,12 @@ def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | N
         raw = read_source(source, data, max_bytes)
         text = decode(raw)[0] if isinstance(raw, bytes) else None
         if text is None:  # unreadable or undecodable: load_source says so
-            finished[index] = load_source(source.path, raw, index, default_namespace)
+            finished[index] = load_source(source.path, raw, index, settings.default_namespace)
             continue
         texts[index] = text
         tasks += [_PartTask(index, i, source.path, part, offset)
                   for i, (part, offset) in enumerate(split_stream(text, PART_SIZE))]
-    results = _run(tasks, default_namespace, max_bytes, min(jobs, len(tasks)))
+    results = _run(tasks, settings, max_bytes, min(jobs, len(tasks)))
     parts: dict[int, list[PartResult]] = {}
     for task, result in zip(tasks, results):
         if isinstance(result, LoadedFile):
@@ -87,9 +93,9 @@ def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | N
     return [finished[index] for index in range(len(sources))]
 
 
-def _run(tasks: list[Task], default_namespace: str, max_bytes: int, jobs: int) -> list[LoadedFile | PartResult]:
+def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> list[LoadedFile | PartResult]:
     if jobs <= 1:
-        return _work(tasks, default_namespace, max_bytes)
+        return _work(tasks, settings, max_bytes)
     # Contiguous batches of similar size: few round trips, balanced, input order kept.
     batches: list[list[Task]] = [[] for _ in range(jobs * 4)]
     weights = [len(t.text) if isinstance(t, _PartTask) else t.size for t in tasks]
@@ -99,20 +105,25 @@ def _run(tasks: list[Task], default_namespace: str, max_bytes: int, jobs: int) -
         batches[min(int(done / share), len(batches) - 1)].append(task)
         done += weight
     with ProcessPoolExecutor(jobs) as pool:
-        done_batches = pool.map(_work, [b for b in batches if b], repeat(default_namespace), repeat(max_bytes))
+        done_batches = pool.map(_work, [b for b in batches if b], repeat(settings), repeat(max_bytes))
         return [result for batch in done_batches for result in batch]
 
 
-def _work(tasks: list[Task], default_namespace: str, max_bytes: int) -> list[LoadedFile | PartResult]:
+def _work(tasks: list[Task], settings: Settings, max_bytes: int) -> list[LoadedFile | PartResult]:
     cache: dict[str, Any] = {}  # scalar resolution, shared by the tasks of one batch
+    catalog, checks = load_catalog(), discover_checks()
     results: list[LoadedFile | PartResult] = []
     for task in tasks:
+        result: LoadedFile | PartResult
         if isinstance(task, _PartTask):
-            results.append(parse_part(task.path, task.text, task.line_offset, (task.index, task.part),
-                                      default_namespace, cache))
+            result = parse_part(task.path, task.text, task.line_offset, (task.index, task.part),
+                                settings.default_namespace, cache)
         else:
             data = read_source(task.source, task.data, max_bytes)
-            results.append(load_source(task.source.path, data, task.index, default_namespace, cache))
+            result = load_source(task.source.path, data, task.index, settings.default_namespace, cache)
+        if result.objects:
+            result = dataclasses.replace(result, diagnostics=check_file_objects(result.objects, settings, catalog, checks))
+        results.append(result)
     return results
 
 

@@ -29,6 +29,7 @@ class RuleMeta:
     remediation: str
     source: str  # "check" (a function in svclint.checks), "loader" or "engine"
     kinds: tuple[str, ...]
+    scope: str  # checks: "object" (its object and the settings only) or "project"; "" otherwise
     mirrors: str
     failing_example: str | None
     passing_example: str | None
@@ -47,6 +48,7 @@ class RuleMeta:
             remediation=" ".join(data["remediation"].split()),
             source=data["source"],
             kinds=tuple(data.get("kinds", ())),
+            scope=data.get("scope", ""),
             mirrors=" ".join(str(data.get("mirrors", "")).split()),
             failing_example=examples.get("failing"),
             passing_example=examples.get("passing"),

@@ -11,11 +11,12 @@ from svclint.diagnostics import Diagnostic, Finding, JsonPath, Related, Span
 from svclint.loader import LoadIssue
 from svclint.model import KubeObject
 from svclint.positions import resolve_span
-from svclint.project import Project
+from svclint.project import Project, build_project
 from svclint.settings import Settings
 
 INTERNAL_ERROR = "internal-error"
 SCHEMA_VIOLATION = "schema-violation"
+OBJECT_SCOPE, PROJECT_SCOPE = "object", "project"
 
 
 def object_span(obj: KubeObject, at: JsonPath = (), *, on_key: bool = False) -> Span:
@@ -23,11 +24,12 @@ def object_span(obj: KubeObject, at: JsonPath = (), *, on_key: bool = False) -> 
     return resolve_span(obj.document, (*obj.base, *at), on_key=on_key)
 
 
-def rules_by_kind(catalog: Catalog, checks: Mapping[str, CheckFn]) -> dict[str, list[tuple[RuleMeta, CheckFn]]]:
-    """Which checks run on which kind; kinds come from the catalog only."""
+def rules_by_kind(catalog: Catalog, checks: Mapping[str, CheckFn],
+                  scope: str) -> dict[str, list[tuple[RuleMeta, CheckFn]]]:
+    """Which checks of ``scope`` run on which kind; kinds and scopes come from the catalog only."""
     table: dict[str, list[tuple[RuleMeta, CheckFn]]] = defaultdict(list)
     for rule in catalog:
-        if rule.source == "check":
+        if rule.source == "check" and rule.scope == scope:
             for kind in rule.kinds:
                 table[kind].append((rule, checks[rule.name]))
     return table
@@ -47,18 +49,23 @@ def _diagnostic(rule: RuleMeta, obj: KubeObject, finding: Finding) -> Diagnostic
 
 
 def check_objects(objects: Iterable[KubeObject], project: Project, settings: Settings,
-                  catalog: Catalog, checks: Mapping[str, CheckFn]) -> list[Diagnostic]:
-    """Run every applicable check on every object; a check that raises becomes internal-error."""
+                  catalog: Catalog, checks: Mapping[str, CheckFn], scope: str) -> list[Diagnostic]:
+    """Run every check of ``scope`` on every object; a check that raises becomes internal-error.
+
+    Object-scope checks (and schema violations) run where a file is parsed, in the worker
+    processes, with an empty ``project``; project-scope checks run once every file is loaded.
+    """
     context = Context(project, settings)
-    table = rules_by_kind(catalog, checks)
+    table = rules_by_kind(catalog, checks, scope)
     internal = catalog[INTERNAL_ERROR]
     schema = catalog[SCHEMA_VIOLATION]
     diagnostics: list[Diagnostic] = []
     for obj in objects:
         if obj.violations:
             # Rules see only well-typed objects: one diagnostic per violation, nothing else.
-            diagnostics.extend(_diagnostic(schema, obj, Finding(v.message, v.at, v.help, on_key=v.on_key))
-                               for v in obj.violations)
+            if scope == OBJECT_SCOPE:
+                diagnostics.extend(_diagnostic(schema, obj, Finding(v.message, v.at, v.help, on_key=v.on_key))
+                                   for v in obj.violations)
             continue
         for rule, function in () if obj.custom else table.get(obj.kind, ()):
             try:
@@ -81,3 +88,9 @@ def load_diagnostics(issues: Iterable[LoadIssue], catalog: Catalog) -> list[Diag
         result.append(Diagnostic(code=rule.code, rule=rule.name, severity=rule.severity,
                                  message=issue.message, path=issue.path, span=issue.span, help=issue.help))
     return result
+
+
+def check_file_objects(objects: Iterable[KubeObject], settings: Settings, catalog: Catalog,
+                       checks: Mapping[str, CheckFn]) -> tuple[Diagnostic, ...]:
+    """The object-scope findings of one file's (or part's) objects: what a worker can decide alone."""
+    return tuple(check_objects(objects, build_project([]), settings, catalog, checks, OBJECT_SCOPE))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from svclint.diagnostics import Span
+from svclint.diagnostics import Diagnostic, Span
 from svclint.directives import Directive, scan
 from svclint.model import KubeObject, is_analysed, mapping, sequence
 from svclint.structure import Violation, validate
@@ -51,6 +51,8 @@ class LoadedFile:
     objects: tuple[KubeObject, ...]
     issues: tuple[LoadIssue, ...]
     directives: tuple[Directive, ...] = ()  # ``# svclint:`` comments
+    #: Findings of the object-scope rules, made where the file was parsed (see engine.check_objects).
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +193,7 @@ class PartResult:
     stopped: bool  # a syntax error ended the stream here: later parts do not count
     troubled: bool  # any parse problem or complex key: the file may be an unrendered template
     directives: tuple[Directive, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()  # of the object-scope rules, as in LoadedFile
 
 
 def load_source(path: str, data: bytes | str, file_index: int, default_namespace: str,
@@ -232,17 +235,19 @@ def join_parts(path: str, text: str, parts: list[PartResult]) -> LoadedFile:
     objects: list[KubeObject] = []
     issues: list[LoadIssue] = []
     directives: list[Directive] = []
+    diagnostics: list[Diagnostic] = []
     for part in parts:
         objects += part.objects
         issues += part.issues
         directives += part.directives
+        diagnostics += part.diagnostics
         if part.stopped:
             break
     if any(part.troubled for part in parts):
         template = _template_issue(path, text)
         if template is not None:
             return LoadedFile(path, (), (template,))
-    return LoadedFile(path, tuple(objects), tuple(issues), tuple(directives))
+    return LoadedFile(path, tuple(objects), tuple(issues), tuple(directives), tuple(diagnostics))
 
 
 def _template_issue(path: str, text: str) -> LoadIssue | None:

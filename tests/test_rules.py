@@ -1757,7 +1757,7 @@ def test_a_crashing_check_becomes_one_internal_error_and_the_run_continues() -> 
         raise ValueError("boom")
 
     checks = {**discover_checks(), "external-name-invalid": explode}
-    diagnostics = check_objects(objects, build_project(objects), Settings(), load_catalog(), checks)
+    diagnostics = check_objects(objects, build_project(objects), Settings(), load_catalog(), checks, "object")
     assert sorted((d.rule, d.span.line, d.span.column) for d in diagnostics) == [
         ("internal-error", 1, 1),  # at the object
         ("node-port-not-allowed", 8, 17),  # the other rules still ran

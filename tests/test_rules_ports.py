@@ -1071,7 +1071,7 @@ def test_a_finding_may_lower_the_catalog_severity_but_not_raise_it() -> None:
         yield Finding("raised", at=("spec",), severity=Severity.ERROR)
 
     checks = {**discover_checks(), "external-name-invalid": lowered, "external-name-ignored-field": raised}
-    diagnostics = check_objects(objects, build_project(objects), Settings(), load_catalog(), checks)
+    diagnostics = check_objects(objects, build_project(objects), Settings(), load_catalog(), checks, "object")
     assert sorted((d.rule, d.severity) for d in diagnostics) == [
         ("external-name-ignored-field", Severity.WARNING),  # the catalog's warning, not the finding's error
         ("external-name-invalid", Severity.INFO),
