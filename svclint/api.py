@@ -11,7 +11,7 @@ from svclint.batch import load_all
 from svclint.catalog import Catalog, load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import CheckedObject, Diagnostic, Severity
-from svclint.engine import INTERNAL_ERROR, PROJECT_SCOPE, check_file_objects, check_objects, load_diagnostics
+from svclint.engine import INTERNAL_ERROR, PROJECT_SCOPE, check_objects, load_diagnostics, object_checker
 from svclint.loader import MAX_FILE_BYTES, InputError, LoadedFile, Source, discover, load_source, source_key
 from svclint.policy import Policy
 from svclint.project import build_project
@@ -57,11 +57,10 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
 
     def load() -> list[LoadedFile]:
         cache: dict[str, object] = {}
-        checks = discover_checks()
+        check = object_checker(settings, catalog, discover_checks())
         loaded = [load_source(path, data, index, settings.default_namespace, cache)
                   for index, (path, data) in enumerate(sources)]
-        return [dataclasses.replace(file, diagnostics=check_file_objects(file.objects, settings, catalog, checks))
-                for file in loaded]
+        return [dataclasses.replace(file, diagnostics=tuple(check(file.objects))) for file in loaded]
 
     return _without_gc(lambda: _check(load(), settings, catalog, policy or Policy()))
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from svclint.catalog import load_catalog
 from svclint.checks import discover_checks
-from svclint.engine import check_file_objects
+from svclint.engine import object_checker
 from svclint.loader import (
     MAX_FILE_BYTES,
     PART_SIZE,
@@ -111,7 +111,7 @@ def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> li
 
 def _work(tasks: list[Task], settings: Settings, max_bytes: int) -> list[LoadedFile | PartResult]:
     cache: dict[str, Any] = {}  # scalar resolution, shared by the tasks of one batch
-    catalog, checks = load_catalog(), discover_checks()
+    check = object_checker(settings, load_catalog(), discover_checks())
     results: list[LoadedFile | PartResult] = []
     for task in tasks:
         result: LoadedFile | PartResult
@@ -122,7 +122,7 @@ def _work(tasks: list[Task], settings: Settings, max_bytes: int) -> list[LoadedF
             data = read_source(task.source, task.data, max_bytes)
             result = load_source(task.source.path, data, task.index, settings.default_namespace, cache)
         if result.objects:
-            result = dataclasses.replace(result, diagnostics=check_file_objects(result.objects, settings, catalog, checks))
+            result = dataclasses.replace(result, diagnostics=tuple(check(result.objects)))
         results.append(result)
     return results
 

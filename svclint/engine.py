@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from svclint.catalog import Catalog, RuleMeta
 from svclint.checks import CheckFn, Context
@@ -55,29 +55,39 @@ def check_objects(objects: Iterable[KubeObject], project: Project, settings: Set
     Object-scope checks (and schema violations) run where a file is parsed, in the worker
     processes, with an empty ``project``; project-scope checks run once every file is loaded.
     """
+    return checker(project, settings, catalog, checks, scope)(objects)
+
+
+def checker(project: Project, settings: Settings, catalog: Catalog, checks: Mapping[str, CheckFn],
+            scope: str) -> Callable[[Iterable[KubeObject]], list[Diagnostic]]:
+    """``check_objects`` with its rule table made once, for the many files of a worker."""
     context = Context(project, settings)
     table = rules_by_kind(catalog, checks, scope)
     internal = catalog[INTERNAL_ERROR]
     schema = catalog[SCHEMA_VIOLATION]
-    diagnostics: list[Diagnostic] = []
-    for obj in objects:
-        if obj.violations:
-            # Rules see only well-typed objects: one diagnostic per violation, nothing else.
-            if scope == OBJECT_SCOPE:
-                diagnostics.extend(_diagnostic(schema, obj, Finding(v.message, v.at, v.help, on_key=v.on_key))
-                                   for v in obj.violations)
-            continue
-        for rule, function in () if obj.custom else table.get(obj.kind, ()):
-            try:
-                diagnostics.extend(_diagnostic(rule, obj, finding) for finding in function(obj, context))
-            except Exception as error:  # noqa: BLE001 - a buggy rule must not stop the run
-                diagnostics.append(Diagnostic(
-                    code=internal.code, rule=internal.name, severity=internal.severity,
-                    message=f"rule {rule.name} failed on {obj.ref}: {type(error).__name__}: {error}",
-                    path=obj.path, span=object_span(obj), object=obj.ref,
-                    help="this is a bug in svclint; please report it with the manifest that triggers it",
-                ))
-    return diagnostics
+
+    def run(objects: Iterable[KubeObject]) -> list[Diagnostic]:
+        diagnostics: list[Diagnostic] = []
+        for obj in objects:
+            if obj.violations:
+                # Rules see only well-typed objects: one diagnostic per violation, nothing else.
+                if scope == OBJECT_SCOPE:
+                    diagnostics.extend(_diagnostic(schema, obj, Finding(v.message, v.at, v.help, on_key=v.on_key))
+                                       for v in obj.violations)
+                continue
+            for rule, function in () if obj.custom else table.get(obj.kind, ()):
+                try:
+                    diagnostics.extend(_diagnostic(rule, obj, finding) for finding in function(obj, context))
+                except Exception as error:  # noqa: BLE001 - a buggy rule must not stop the run
+                    diagnostics.append(Diagnostic(
+                        code=internal.code, rule=internal.name, severity=internal.severity,
+                        message=f"rule {rule.name} failed on {obj.ref}: {type(error).__name__}: {error}",
+                        path=obj.path, span=object_span(obj), object=obj.ref,
+                        help="this is a bug in svclint; please report it with the manifest that triggers it",
+                    ))
+        return diagnostics
+
+    return run
 
 
 def load_diagnostics(issues: Iterable[LoadIssue], catalog: Catalog) -> list[Diagnostic]:
@@ -90,7 +100,8 @@ def load_diagnostics(issues: Iterable[LoadIssue], catalog: Catalog) -> list[Diag
     return result
 
 
-def check_file_objects(objects: Iterable[KubeObject], settings: Settings, catalog: Catalog,
-                       checks: Mapping[str, CheckFn]) -> tuple[Diagnostic, ...]:
-    """The object-scope findings of one file's (or part's) objects: what a worker can decide alone."""
-    return tuple(check_objects(objects, build_project([]), settings, catalog, checks, OBJECT_SCOPE))
+def object_checker(settings: Settings, catalog: Catalog,
+                   checks: Mapping[str, CheckFn]) -> Callable[[Iterable[KubeObject]], list[Diagnostic]]:
+    """The object-scope checks, for one file's (or part's) objects at a time: what a worker
+    can decide alone, without the project."""
+    return checker(build_project([]), settings, catalog, checks, OBJECT_SCOPE)
