@@ -30,8 +30,10 @@ from svclint.loader import (
     parse_part,
     read_source,
 )
+from svclint.model import KubeObject
+from svclint.positions import LazyDocument, Reparse
 from svclint.settings import Settings
-from svclint.yamlparse import split_stream
+from svclint.yamlparse import YamlDocument, part_starts, split_stream
 
 #: Below this much input, a process pool costs more than it saves (see benchmarks/RESULTS.md).
 PARALLEL_MIN_BYTES = 2_000_000
@@ -66,7 +68,7 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
     if jobs is None:
         jobs = (os.cpu_count() or 1) if sum(sizes) >= PARALLEL_MIN_BYTES else 1
     tasks: list[Task] = []
-    texts: dict[int, str] = {}  # big files, split here
+    texts: dict[int, tuple[str, tuple[int, ...]]] = {}  # big files, split here: text, part starts
     finished: dict[int, LoadedFile] = {}  # by input index
     for index, (source, size) in enumerate(zip(sources, sizes)):
         data = stdin if source.real is None else None
@@ -78,9 +80,9 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
         if text is None:  # unreadable or undecodable: load_source says so
             finished[index] = load_source(source.path, raw, index, settings.default_namespace)
             continue
-        texts[index] = text
-        tasks += [_PartTask(index, i, source.path, part, offset)
-                  for i, (part, offset) in enumerate(split_stream(text, PART_SIZE))]
+        split = split_stream(text, PART_SIZE)
+        texts[index] = (text, part_starts(split))
+        tasks += [_PartTask(index, i, source.path, part, offset) for i, (part, offset) in enumerate(split)]
     results = _run(tasks, settings, max_bytes, min(jobs, len(tasks)))
     parts: dict[int, list[PartResult]] = {}
     for task, result in zip(tasks, results):
@@ -89,8 +91,8 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
         else:
             parts.setdefault(task.index, []).append(result)
     for index, file_parts in parts.items():
-        finished[index] = join_parts(sources[index].path, texts[index], file_parts)
-    return [finished[index] for index in range(len(sources))]
+        finished[index] = join_parts(sources[index].path, texts[index][0], file_parts, texts[index][1])
+    return [_with_lazy_positions(finished[index]) for index in range(len(sources))]
 
 
 def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> list[LoadedFile | PartResult]:
@@ -122,9 +124,42 @@ def _work(tasks: list[Task], settings: Settings, max_bytes: int) -> list[LoadedF
             data = read_source(task.source, task.data, max_bytes)
             result = load_source(task.source.path, data, task.index, settings.default_namespace, cache)
         if result.objects:
-            result = dataclasses.replace(result, diagnostics=tuple(check(result.objects)))
+            # Object-scope findings are located here, with the positions; the rest of the run
+            # needs few of them, so they are dropped rather than pickled (see _with_lazy_positions).
+            result = dataclasses.replace(result, diagnostics=tuple(check(result.objects)),
+                                         objects=_without_positions(result.objects))
         results.append(result)
     return results
+
+
+def _without_positions(objects: tuple[KubeObject, ...]) -> tuple[KubeObject, ...]:
+    stripped: dict[int, YamlDocument] = {}  # one copy per document (List items share theirs)
+    result = []
+    for obj in objects:
+        document = obj.document
+        copy = stripped.get(id(document))
+        if copy is None:
+            assert isinstance(document, YamlDocument)
+            copy = stripped[id(document)] = dataclasses.replace(document, positions=None)
+        result.append(dataclasses.replace(obj, document=copy))
+    return tuple(result)
+
+
+def _with_lazy_positions(loaded: LoadedFile) -> LoadedFile:
+    """Objects whose documents find their positions again, in the file's text, when asked."""
+    if not loaded.objects or loaded.text is None:
+        return loaded
+    source = Reparse(loaded.text, loaded.part_starts)
+    lazy: dict[int, LazyDocument] = {}
+    objects = []
+    for obj in loaded.objects:
+        document = obj.document
+        view = lazy.get(id(document))
+        if view is None:
+            assert isinstance(document, YamlDocument)
+            view = lazy[id(document)] = LazyDocument(document, source, obj.order[1])
+        objects.append(dataclasses.replace(obj, document=view))
+    return dataclasses.replace(loaded, objects=tuple(objects))
 
 
 def _size(source: Source, stdin: bytes | None) -> int:

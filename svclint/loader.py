@@ -18,7 +18,7 @@ from svclint.diagnostics import Diagnostic, Span
 from svclint.directives import Directive, scan
 from svclint.model import KubeObject, is_analysed, mapping, sequence
 from svclint.structure import Violation, validate
-from svclint.yamlparse import YamlDocument, parse_stream, split_stream
+from svclint.yamlparse import YamlDocument, parse_stream, part_starts, split_stream
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -53,6 +53,8 @@ class LoadedFile:
     directives: tuple[Directive, ...] = ()  # ``# svclint:`` comments
     #: Findings of the object-scope rules, made where the file was parsed (see engine.check_objects).
     diagnostics: tuple[Diagnostic, ...] = ()
+    text: str | None = None  # the decoded text, when it parsed: positions can be found again in it
+    part_starts: tuple[int, ...] = (0,)  # where the parts it was parsed in start in ``text``
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +211,7 @@ def load_source(path: str, data: bytes | str, file_index: int, default_namespace
     parts = split_stream(text, PART_SIZE)
     results = [parse_part(path, part, offset, (file_index, i), default_namespace, cache)
                for i, (part, offset) in enumerate(parts)]
-    return join_parts(path, text, results)
+    return join_parts(path, text, results, part_starts(parts))
 
 
 def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], default_namespace: str,
@@ -230,7 +232,7 @@ def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], d
     return PartResult(objects, issues, stopped, bool(result.problems) or result.has_complex_keys, directives)
 
 
-def join_parts(path: str, text: str, parts: list[PartResult]) -> LoadedFile:
+def join_parts(path: str, text: str, parts: list[PartResult], starts: tuple[int, ...]) -> LoadedFile:
     """One file's result from its parts, exactly as if it had been parsed in one piece."""
     objects: list[KubeObject] = []
     issues: list[LoadIssue] = []
@@ -247,7 +249,7 @@ def join_parts(path: str, text: str, parts: list[PartResult]) -> LoadedFile:
         template = _template_issue(path, text)
         if template is not None:
             return LoadedFile(path, (), (template,))
-    return LoadedFile(path, tuple(objects), tuple(issues), tuple(directives), tuple(diagnostics))
+    return LoadedFile(path, tuple(objects), tuple(issues), tuple(directives), tuple(diagnostics), text, starts)
 
 
 def _template_issue(path: str, text: str) -> LoadIssue | None:

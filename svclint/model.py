@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from svclint.diagnostics import JsonPath, ObjectRef
 from svclint.k8s import string_map
-from svclint.yamlparse import YamlDocument
+from svclint.positions import Document
 
 if TYPE_CHECKING:
     from svclint.structure import Violation
@@ -76,7 +76,7 @@ class KubeObject:
     """One Kubernetes object from one document (or one item of a ``List``)."""
 
     path: str  # the file as the user named it ("-" for stdin)
-    document: YamlDocument
+    document: Document  # a YamlDocument, or a LazyDocument in the main process of a parallel run
     base: JsonPath  # where the object sits in its document: () or ("items", i)
     data: Mapping[str, Any]
     kind: str

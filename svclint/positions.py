@@ -2,8 +2,67 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from svclint.diagnostics import JsonPath, Span
-from svclint.yamlparse import Region, YamlDocument
+from svclint.yamlparse import Positions, Region, YamlDocument, parse_stream
+
+
+class Document(Protocol):
+    """What a span is resolved in: a parsed document (YamlDocument) or a LazyDocument."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def positions(self) -> Positions | None: ...
+    @property
+    def region(self) -> Region: ...
+    @property
+    def line_offset(self) -> int: ...
+
+
+class Reparse:
+    """A file's text, parsed again (one part at a time, each once) when positions are needed.
+
+    Worker processes send objects back without their position tables: those are three quarters
+    of what would be pickled, and only the few objects named by a cross-object finding need them.
+    """
+
+    def __init__(self, text: str, part_starts: tuple[int, ...]) -> None:
+        self._text = text
+        self._starts = (*part_starts, len(text))
+        self._parts: dict[int, tuple[YamlDocument, ...]] = {}
+
+    def document(self, part: int, index: int) -> YamlDocument | None:
+        """Document ``index`` of part ``part`` (the parts the file was parsed in, and their numbering)."""
+        if part not in self._parts:
+            start, end = self._starts[part], self._starts[part + 1]
+            offset = self._text.count("\n", 0, start)
+            self._parts[part] = parse_stream(self._text[start:end], None, offset).documents
+        documents = self._parts[part]
+        return documents[index] if 0 <= index < len(documents) else None
+
+
+class LazyDocument:
+    """A document whose position table is parsed again from its file's text on first use."""
+
+    __slots__ = ("_part", "_positions", "_source", "index", "line_offset", "region", "value")
+
+    def __init__(self, document: YamlDocument, source: Reparse, part: int) -> None:
+        self.index, self.value, self.region = document.index, document.value, document.region
+        self.line_offset = document.line_offset
+        self._source, self._part = source, part
+        self._positions: Positions | None | bool = False  # False: not parsed yet
+
+    @property
+    def positions(self) -> Positions | None:
+        if self._positions is False:
+            again = self._source.document(self._part, self.index)
+            self._positions = again.positions if again is not None else None
+        assert self._positions is not True
+        return self._positions
 
 
 def _span(region: Region, line_offset: int) -> Span:
@@ -13,7 +72,7 @@ def _span(region: Region, line_offset: int) -> Span:
     return Span(line + 1 + line_offset, column + 1, end_line + 1 + line_offset, end_column + 1)
 
 
-def resolve_span(document: YamlDocument, path: JsonPath, *, on_key: bool = False) -> Span:
+def resolve_span(document: Document, path: JsonPath, *, on_key: bool = False) -> Span:
     """Span of the value at ``path`` in a document.
 
     Scalars point at the value itself; mappings and lists point at the key that holds them

@@ -375,6 +375,15 @@ def split_stream(text: str, part_size: int) -> list[tuple[str, int]]:
     return parts
 
 
+def part_starts(parts: list[tuple[str, int]]) -> tuple[int, ...]:
+    """Where each part of ``split_stream`` starts in the text (they are contiguous)."""
+    starts, start = [], 0
+    for text, _ in parts:
+        starts.append(start)
+        start += len(text)
+    return tuple(starts)
+
+
 def _build(next_event: Callable[[], Event], cache: dict[str, Any], line_offset: int = 0) -> ParseResult:
     documents: list[YamlDocument] = []
     problems: list[YamlProblem] = []

@@ -88,3 +88,25 @@ def test_big_files_in_parts_across_processes(tmp_path: Path, monkeypatch: pytest
     one = lint([str(tmp_path)], jobs=1)
     assert lint([str(tmp_path)], jobs=2) == one
     assert [(d.rule, d.span.line, d.span.column) for d in one.diagnostics] == [("node-port-out-of-range", 126, 32)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_cross_object_findings_find_their_positions_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          jobs: int) -> None:
+    # Workers send objects back without positions; a project-scope finding (here nodePort
+    # collisions between parts of a big file, and across files) parses its documents again.
+    # The spans must be exactly those of an in-process run, which keeps every position.
+    text = _manifests(400).replace("nodePort: 30390", "nodePort: 30005").replace("nodePort: 30201", "nodePort: 30007")
+    other = "apiVersion: v1\nkind: List\nitems:\n- " + _manifests(1).split("---\n")[1].replace("\n", "\n  ").replace(
+        "30000", "30399").rstrip() + "\n"
+    (tmp_path / "a-big.yaml").write_text(text)
+    (tmp_path / "b-list.yaml").write_text(other)
+    monkeypatch.setattr(loader, "PART_SIZE", 2000)
+    expected = lint_sources([(str(tmp_path / "a-big.yaml"), text.encode()), (str(tmp_path / "b-list.yaml"), other.encode())])
+    found = lint([str(tmp_path)], jobs=jobs)
+    assert found.diagnostics == expected.diagnostics
+    assert [(d.rule, Path(d.path).name, d.span.line, d.related[0].span.line) for d in found.diagnostics] == [
+        ("node-port-collision", "a-big.yaml", 7 * 201 + 7, 7 * 7 + 7),
+        ("node-port-collision", "a-big.yaml", 7 * 390 + 7, 7 * 5 + 7),
+        ("node-port-collision", "b-list.yaml", 9, 7 * 399 + 7),
+    ]
