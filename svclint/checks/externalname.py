@@ -110,9 +110,9 @@ def external_name_forbidden_field(service: KubeObject, ctx: Context) -> Iterator
         value = service.spec.get(field)
         if value is None or value == "" or value == []:
             continue  # unset ("" is how templates leave clusterIP empty)
+        even = " (even to None)" if field in ("clusterIP", "clusterIPs") else ""  # None means headless
         yield Finding(
-            f"{field} may not be set on an ExternalName Service (even to None): the API server "
-            "rejects the Service",
+            f"{field} may not be set on an ExternalName Service{even}: the API server rejects the Service",
             at=("spec", field),
             on_key=True,
             help=f"remove {field}",
