@@ -229,3 +229,22 @@ def test_only_cluster_ips_are_said_to_be_forbidden_even_as_none() -> None:
         "clusterIP may not be set on an ExternalName Service (even to None): the API server rejects the Service",
         "ipFamilies may not be set on an ExternalName Service: the API server rejects the Service",
     ]
+
+
+def test_external_ips_on_an_external_name_service_are_ignored_with_a_warning() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          type: ExternalName
+          externalName: db.example.com
+          externalIPs: [198.51.100.7]
+    """
+    [d] = lint(text)
+    assert (d.rule, d.severity, d.span.line, d.span.column) == (
+        "external-name-ignored-field", Severity.WARNING, 8, 3)
+    assert d.message == ("externalIPs are ignored on an ExternalName Service, which is only a DNS alias: the API "
+                         'server accepts them with a warning ("spec.externalIPs is ignored")')
+    assert found(text.replace("ExternalName", "ClusterIP").replace("externalName: db.example.com", "ports: [{port: 80}]")) == []
