@@ -1,4 +1,5 @@
-"""Service fields that ValidateService rejects: headless types, missing ports, type-bound fields."""
+"""Service fields that ValidateService rejects (headless types, missing ports, type-bound fields)
+and valid values that GetWarningsForService warns about (ambiguous or non-standard CIDRs and IPs)."""
 
 from __future__ import annotations
 
@@ -186,7 +187,8 @@ def _mixed_protocols(service: KubeObject, kind: str, ctx: Context) -> Iterator[F
 def invalid_service_field(service: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors ValidateService: type-bound fields (Forbidden or Invalid for other types), CIDRs,
     externalIPs (ValidateNonSpecialIP), the ClientIP affinity timeout (validateAffinityTimeout),
-    and validateMixedProtocolLBService before MixedProtocolLBService was on by default."""
+    and validateMixedProtocolLBService before MixedProtocolLBService was on by default; as warnings,
+    GetWarningsForService's on how valid source ranges and externalIPs are written."""
     kind = service_type(service)
     if not kind:
         return  # an unknown type: every type-bound rule would be guesswork
