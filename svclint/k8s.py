@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 DNS1123_LABEL_MAX = 63
@@ -243,6 +244,77 @@ def parse_cidr_sloppy(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Netwo
     if not slash or address is None or not _small_decimal(length, address.max_prefixlen):
         return None
     return ipaddress.ip_network(f"{address}/{int(length)}", strict=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FormWarning:
+    """A valid IP address or CIDR written in a form the API server warns about."""
+
+    problem: str  # a clause for a message: "has leading zeros"
+    better: str  # how to write it instead
+
+
+_NON_STANDARD = "which \"will be considered invalid in a future Kubernetes release\""
+
+
+def _strict_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``netip.ParseAddr`` for the texts ``_ip_sloppy`` accepts: no leading zeros in IPv4 parts."""
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _non_standard(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> str | None:
+    """Why a sloppily parsed address is non-standard: no strict parse, or IPv4-mapped IPv6."""
+    if address is None:
+        return f"has leading zeros, {_NON_STANDARD}"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return f"is an IPv4-mapped IPv6 address, {_NON_STANDARD}"
+    return None
+
+
+def ip_form_warning(value: str) -> FormWarning | None:
+    """``GetWarningsForIP`` (apimachinery): how an address that ``ParseIPSloppy`` accepts is written
+    in a non-standard form (leading zeros, IPv4-mapped IPv6) or, for IPv6, not in RFC 5952 form."""
+    sloppy = parse_ip_sloppy(value)
+    if sloppy is None:
+        return None
+    strict = _strict_ip(value)
+    problem = _non_standard(strict)
+    if problem is not None:
+        return FormWarning(problem, str(sloppy))
+    if isinstance(strict, ipaddress.IPv6Address) and str(strict) != value:
+        return FormWarning("is not in RFC 5952 canonical form", str(strict))
+    return None
+
+
+def cidr_form_warnings(value: str) -> list[FormWarning]:
+    """``GetWarningsForCIDR`` (apimachinery): what is ambiguous or non-standard about a CIDR that
+    ``ParseCIDRSloppy`` accepts: bits set after the prefix length, leading zeros (in the address or
+    the length), an IPv4-mapped address, or (only when nothing else is wrong) a non-canonical IPv6."""
+    network = parse_cidr_sloppy(value)
+    address_text, _, length = value.partition("/")
+    address = _ip_sloppy(address_text)
+    if network is None or address is None:
+        return []
+    warnings = []
+    if address != network.network_address:
+        single = f"{parse_ip_sloppy(address_text)}/{address.max_prefixlen}"
+        warnings.append(FormWarning("has bits set after the prefix length, which the API server calls "
+                                    "ambiguous", f"{network} for the network or {single} for one address"))
+    strict = _strict_ip(address_text)
+    problem = _non_standard(strict) or ("has leading zeros in the prefix length, " + _NON_STANDARD
+                                        if length != "0" and length.startswith("0") else None)
+    if problem is not None:
+        # Go prints the network as IPv4 with the IPv4 part of the length (::ffff:10.0.0.0/104 is 10.0.0.0/8).
+        unmapped = network.network_address.ipv4_mapped if network.version == 6 else None
+        better = network if unmapped is None else ipaddress.ip_network(f"{unmapped}/{max(network.prefixlen - 96, 0)}",
+                                                                       strict=False)
+        warnings.append(FormWarning(problem, str(better)))
+    elif not warnings and isinstance(strict, ipaddress.IPv6Address) and f"{strict}/{length}" != value:
+        warnings.append(FormWarning("is not in RFC 5952 canonical form", f"{strict}/{length}"))
+    return warnings
 
 
 def special_ip_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:

@@ -203,12 +203,19 @@ def _runtime_labels(obj: KubeObject) -> tuple[RuntimeLabel, ...]:
     return ()
 
 
+def port_protocol(port: Mapping[str, Any]) -> str:
+    """A Service or container port's ``protocol`` with the API default: TCP when it is missing or
+    "" (SetDefaults_Service, the ContainerPort default)."""
+    value = port.get("protocol")
+    return value if isinstance(value, str) and value else "TCP"
+
+
 def _container_port(port: Mapping[str, Any], at: JsonPath) -> ContainerPort:
-    number, name, protocol = port.get("containerPort"), port.get("name"), port.get("protocol")
+    number, name = port.get("containerPort"), port.get("name")
     return ContainerPort(
         number=number if type(number) is int else None,
         name=name if isinstance(name, str) else None,
-        protocol=protocol if isinstance(protocol, str) else "TCP",
+        protocol=port_protocol(port),
         at=at,
     )
 

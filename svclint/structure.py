@@ -377,10 +377,10 @@ def _violation(error: ValidationError) -> Violation:
         return Violation(at, f"{field} must be {wanted}, not {_describe(value)}", help_text)
     if error.validator in ("enum", "const"):
         allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
-        choices = ", ".join(str(a) for a in allowed if a is not None)  # null means "unset"
+        choices = ", ".join(str(a) for a in allowed if a not in (None, ""))  # null and "" mean "unset"
         suggestion: list[str] = []
         if isinstance(value, str):  # never str() a container: it may be an alias bomb
-            texts = [a for a in allowed if isinstance(a, str)]
+            texts = [a for a in allowed if isinstance(a, str) and a]
             suggestion = ([a for a in texts if a.lower() == value.lower()]
                           or difflib.get_close_matches(value, texts, n=1, cutoff=0.6))
         return Violation(at, f"{field} must be one of {choices}, not {_describe(value)}",

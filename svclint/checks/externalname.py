@@ -110,9 +110,9 @@ def external_name_forbidden_field(service: KubeObject, ctx: Context) -> Iterator
         value = service.spec.get(field)
         if value is None or value == "" or value == []:
             continue  # unset ("" is how templates leave clusterIP empty)
+        even = " (even to None)" if field in ("clusterIP", "clusterIPs") else ""  # None means headless
         yield Finding(
-            f"{field} may not be set on an ExternalName Service (even to None): the API server "
-            "rejects the Service",
+            f"{field} may not be set on an ExternalName Service{even}: the API server rejects the Service",
             at=("spec", field),
             on_key=True,
             help=f"remove {field}",
@@ -121,7 +121,8 @@ def external_name_forbidden_field(service: KubeObject, ctx: Context) -> Iterator
 
 @check("external-name-ignored-field")
 def external_name_ignored_field(service: KubeObject, ctx: Context) -> Iterator[Finding]:
-    """A selector or nodePort on an ExternalName Service is accepted and silently ignored."""
+    """A selector, nodePort or externalIPs on an ExternalName Service are accepted and ignored
+    (GetWarningsForService warns about the externalIPs)."""
     if service_type(service) != "ExternalName":
         return
     if mapping(service.spec.get("selector")):
@@ -139,3 +140,10 @@ def external_name_ignored_field(service: KubeObject, ctx: Context) -> Iterator[F
                 at=("spec", "ports", i, "nodePort"),
                 help="remove nodePort",
             )
+    if sequence(service.spec.get("externalIPs")):
+        yield Finding(
+            "externalIPs are ignored on an ExternalName Service, which is only a DNS alias: the API server "
+            "accepts them with a warning (\"spec.externalIPs is ignored\")",
+            at=("spec", "externalIPs"), on_key=True,
+            help="remove externalIPs, or use type ClusterIP if the Service should receive this traffic",
+        )

@@ -8,7 +8,7 @@ from typing import Any
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
 from svclint.k8s import is_port_name, is_port_number, quote
-from svclint.model import KubeObject, PodTemplate, sequence
+from svclint.model import KubeObject, PodTemplate, port_protocol, sequence
 
 
 def _service_ports(service: KubeObject) -> Iterator[tuple[int, Mapping[str, Any]]]:
@@ -47,7 +47,7 @@ def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Fi
         name = port.get("targetPort")
         if not isinstance(name, str) or not is_port_name(name):
             continue  # numbers, the "" default and invalid names are other rules' business
-        protocol = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
+        protocol = port_protocol(port)
         lacking = [
             t for t in backends
             if not any(p.name == name and p.protocol == protocol for p in t.declared_ports)

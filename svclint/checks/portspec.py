@@ -18,7 +18,7 @@ from svclint.k8s import (
     port_name_problems,
     quote,
 )
-from svclint.model import TEMPLATE_PATHS, KubeObject, get, mapping, sequence, service_type
+from svclint.model import TEMPLATE_PATHS, KubeObject, get, mapping, port_protocol, sequence, service_type
 
 K = TypeVar("K", bound=Hashable)
 
@@ -44,12 +44,6 @@ _UNRESOLVED = {
 
 def _service_ports(service: KubeObject) -> list[tuple[int, Mapping[str, Any]]]:
     return [(i, port) for i, port in enumerate(sequence(service.spec.get("ports"))) if isinstance(port, dict)]
-
-
-def _protocol(port: Mapping[str, Any]) -> str:
-    """``protocol`` with the API default (TCP, also for an empty value)."""
-    value = port.get("protocol")
-    return value if isinstance(value, str) and value else "TCP"
 
 
 def _name(port: Mapping[str, Any]) -> str | None:
@@ -82,7 +76,7 @@ def service_port_name_required(service: KubeObject, ctx: Context) -> Iterator[Fi
             continue
         suggestion = _suggested_name(port, used)
         number = port.get("port")
-        which = f"port {quote(number)}/{_protocol(port)}" if type(number) is int else f"spec.ports[{i}]"
+        which = f"port {quote(number)}/{port_protocol(port)}" if type(number) is int else f"spec.ports[{i}]"
         yield Finding(
             f"{which} has no name; when a Service has more than one port, each needs a name: the API "
             f"server rejects the Service (spec.ports[{i}].name: Required value)",
@@ -97,7 +91,7 @@ def _suggested_name(port: Mapping[str, Any], used: set[str]) -> str | None:
     target, number = port.get("targetPort"), port.get("port")
     candidates = [target] if isinstance(target, str) else []
     if is_port_number(number):
-        candidates.append(f"{_protocol(port).lower()}-{number}")
+        candidates.append(f"{port_protocol(port).lower()}-{number}")
     return next((c for c in candidates if c and not dns1123_label_problems(c) and c not in used), None)
 
 
@@ -114,7 +108,7 @@ def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Findin
             related=(RelatedFinding(f"port name {quote(name)} first used here", service,
                                     ("spec", "ports", first, "name")),),
         )
-    numbered = ((i, (port.get("port"), _protocol(port)) if is_port_number(port.get("port")) else None)
+    numbered = ((i, (port.get("port"), port_protocol(port)) if is_port_number(port.get("port")) else None)
                 for i, port in ports)
     for i, first, (number, protocol) in _repeats(numbered):
         yield Finding(
@@ -130,7 +124,7 @@ def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Findin
     # LoadBalancer the allocator's "already allocated" comes first (node-port-collision).
     if service_type(service) != "ExternalName":
         return
-    claimed = ((i, (n, _protocol(port)) if type(n := port.get("nodePort")) is int and n != 0 else None)
+    claimed = ((i, (n, port_protocol(port)) if type(n := port.get("nodePort")) is int and n != 0 else None)
                for i, port in ports)
     for i, first, (node_port, protocol) in _repeats(claimed):
         yield Finding(
@@ -196,7 +190,7 @@ class _Port:
     def of(cls, container: _Container, data: Mapping[str, Any], at: JsonPath) -> _Port:
         number, host_port, host_ip = data.get("containerPort"), data.get("hostPort"), data.get("hostIP")
         return cls(container, data, at, _name(data), number if is_port_number(number) else None,
-                   _protocol(data), host_port if is_port_number(host_port) else 0,
+                   port_protocol(data), host_port if is_port_number(host_port) else 0,
                    host_ip if isinstance(host_ip, str) else "")
 
 

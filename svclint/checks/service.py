@@ -1,13 +1,23 @@
-"""Service fields that ValidateService rejects: headless types, missing ports, type-bound fields."""
+"""Service fields that ValidateService rejects (headless types, missing ports, type-bound fields)
+and valid values that GetWarningsForService warns about (ambiguous or non-standard CIDRs and IPs)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Finding, JsonPath
-from svclint.k8s import label_key_problem, parse_cidr_sloppy, parse_ip_sloppy, quote, special_ip_problem
-from svclint.model import KubeObject, get, is_headless, mapping, sequence, service_type
+from svclint.diagnostics import Finding, JsonPath, Severity
+from svclint.k8s import (
+    FormWarning,
+    cidr_form_warnings,
+    ip_form_warning,
+    label_key_problem,
+    parse_cidr_sloppy,
+    parse_ip_sloppy,
+    quote,
+    special_ip_problem,
+)
+from svclint.model import KubeObject, get, is_headless, mapping, port_protocol, sequence, service_type
 
 #: ``service.beta.kubernetes.io/load-balancer-source-ranges``, read when the field is empty.
 SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
@@ -88,13 +98,24 @@ def _source_ranges(service: KubeObject, kind: str) -> Iterator[Finding]:
         yield Finding(_only_load_balancer(name, kind), at=where, on_key=True,
                       help=f"remove {name}, or set `type: LoadBalancer`")
     for entry, at in entries:
+        if not isinstance(entry, str):
+            continue
         # Entries may be padded with spaces (a leftover of the annotation syntax).
-        if isinstance(entry, str) and parse_cidr_sloppy(entry.strip()) is None:
+        if parse_cidr_sloppy(entry.strip()) is None:
             yield Finding(
                 f"{quote(entry.strip())} in {name} is not a CIDR such as 10.0.0.0/8 or 2001:db8::/64: "
                 "the API server rejects the Service",
                 at=at, help="write each source range as address/prefix-length; a single address is /32",
             )
+        elif ranges:  # GetWarningsForService reads the field only, entries as written (untrimmed)
+            for warning in cidr_form_warnings(entry):
+                yield _form_finding(f"{quote(entry)} in {name}", warning, at)
+
+
+def _form_finding(what: str, warning: FormWarning, at: JsonPath) -> Finding:
+    """GetWarningsForService's warning about how a valid IP or CIDR is written."""
+    return Finding(f"{what} {warning.problem}: the API server accepts the Service with a warning",
+                   at=at, help=f"write {warning.better}", severity=Severity.WARNING)
 
 
 def _traffic_policy(service: KubeObject, kind: str) -> Iterator[Finding]:
@@ -129,6 +150,8 @@ def _external_ips(service: KubeObject) -> Iterator[Finding]:
                 at=("spec", "externalIPs", i),
                 help="list addresses that route to your nodes from outside, or remove the entry",
             )
+        elif (warning := ip_form_warning(value)) is not None:
+            yield _form_finding(f"externalIP {quote(value)}", warning, ("spec", "externalIPs", i))
 
 
 def _affinity_timeout(service: KubeObject) -> Iterator[Finding]:
@@ -147,8 +170,7 @@ def _affinity_timeout(service: KubeObject) -> Iterator[Finding]:
 def _mixed_protocols(service: KubeObject, kind: str, ctx: Context) -> Iterator[Finding]:
     if kind != "LoadBalancer" or ctx.settings.kube_version >= MIXED_PROTOCOLS_SINCE:
         return
-    protocols = {p if isinstance(p, str) else "TCP" for p in
-                 (mapping(port).get("protocol") for port in sequence(service.spec.get("ports")))}
+    protocols = {port_protocol(mapping(port)) for port in sequence(service.spec.get("ports"))}
     if len(protocols) > 1:
         major, minor = ctx.settings.kube_version
         yield Finding(
@@ -165,7 +187,8 @@ def _mixed_protocols(service: KubeObject, kind: str, ctx: Context) -> Iterator[F
 def invalid_service_field(service: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors ValidateService: type-bound fields (Forbidden or Invalid for other types), CIDRs,
     externalIPs (ValidateNonSpecialIP), the ClientIP affinity timeout (validateAffinityTimeout),
-    and validateMixedProtocolLBService before MixedProtocolLBService was on by default."""
+    and validateMixedProtocolLBService before MixedProtocolLBService was on by default; as warnings,
+    GetWarningsForService's on how valid source ranges and externalIPs are written."""
     kind = service_type(service)
     if not kind:
         return  # an unknown type: every type-bound rule would be guesswork
