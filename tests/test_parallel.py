@@ -32,7 +32,7 @@ def test_results_do_not_depend_on_the_number_of_jobs(corpus: Path, jobs: int) ->
     one = lint([str(corpus)], jobs=1)
     many = lint([str(corpus)], jobs=jobs)
     assert many == one
-    assert one.objects == 641 and len(one.diagnostics) == 23
+    assert one.objects == 642 and len(one.diagnostics) == 24
 
 
 def test_stdin_and_files_mix_in_parallel(corpus: Path) -> None:
