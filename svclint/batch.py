@@ -83,7 +83,7 @@ def load_all(sources: Sequence[Source], default_namespace: str, stdin: bytes | N
         else:
             parts.setdefault(task.index, []).append(result)
     for index, file_parts in parts.items():
-        finished[index] = join_parts(sources[index].path, texts[index], file_parts)
+        finished[index] = join_parts(sources[index].path, texts[index], file_parts, sources[index].is_stdin)
     return [finished[index] for index in range(len(sources))]
 
 
@@ -112,7 +112,8 @@ def _work(tasks: list[Task], default_namespace: str, max_bytes: int) -> list[Loa
                                       default_namespace, cache))
         else:
             data = read_source(task.source, task.data, max_bytes)
-            results.append(load_source(task.source.path, data, task.index, default_namespace, cache))
+            results.append(load_source(task.source.path, data, task.index, default_namespace, cache,
+                                       task.source.is_stdin))
     return results
 
 
