@@ -27,8 +27,8 @@ from svclint.model import KubeObject
 
 #: What helm prints before each rendered document.
 MARKER = "# Source:"
-_HEADER = re.compile(r"#[ \t]*Source:[ \t]*(\S(?:.*\S)?)[ \t]*")
-#: A document start (``---``) or end (``...``) marker line, as in yamlparse.split_stream.
+_HEADER = re.compile(r"# Source:[ \t]+(\S(?:.*\S)?)[ \t]*")
+#: A document start (``---``) or end (``...``) marker line.
 _BOUNDARY = re.compile(r"(?:---|\.\.\.)(?:[ \t]|$)")
 
 

@@ -128,13 +128,18 @@ def _with_severity(d: Diagnostic, policy: Policy) -> Diagnostic:
 
 def _apply_baseline(diagnostics: list[Diagnostic], baseline: Baseline,
                     show: Callable[[Diagnostic], Diagnostic]) -> list[Diagnostic]:
-    """Mark recorded findings as suppressed, as ``show`` reports them; each entry matches one finding."""
+    """Mark recorded findings as suppressed, as ``show`` reports them; each entry matches one finding.
+
+    An entry for a finding's counterpart (written by a run restricted to its file) matches the
+    finding too: either side of a collision stands for it.
+    """
     left = Counter(baseline.fingerprints)
     result = []
     for d in diagnostics:
         if not d.suppressed and d.rule != INTERNAL_ERROR:
-            key = fingerprint(show(d), baseline.root)
-            if left[key] > 0:
+            sides = (d,) if d.counterpart is None else (d, d.counterpart)
+            key = next((k for k in (fingerprint(show(side), baseline.root) for side in sides) if left[k] > 0), None)
+            if key is not None:
                 left[key] -= 1
                 d = dataclasses.replace(d, suppressed=True)
         result.append(d)

@@ -347,6 +347,17 @@ def test_github_annotations_attach_to_the_template(workdir: Path) -> None:
     assert lines[0].startswith("::error title=SVC301 node-port-out-of-range::-:144:17: ")  # no file to attach to
 
 
+def test_the_readme_shows_real_output(workdir: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Rendered input"):]
+    block = section[section.index("```text\n") + 8:section.index("\n```", section.index("```text"))]
+    command, *shown = block.splitlines()
+    assert command == "$ helm template shop ./shop | svclint check -"
+    output = run("check", "-", stdin=RENDERED).stdout.splitlines()
+    start = output.index(shown[0])
+    assert output[start:start + len(shown)] == shown
+
+
 def test_checked_objects_are_listed_under_their_templates() -> None:
     # JUnit writes a test suite per file and a test case per object.
     result = lint_sources([("-", RENDERED.encode())])

@@ -77,7 +77,6 @@ def node_port_collision(service: KubeObject, ctx: Context) -> Iterator[Finding]:
             first = next((e for e in uses[:index] if _conflicts(use, e)), None)
             if first is None:
                 continue
-            counterpart = None
             if first.service is service:
                 owner = f"ports[{first.at[2]}] (port {quote(first.port)}) of this Service"
                 why = ("it comes from the same pool as the nodePorts" if use.health_check
@@ -85,14 +84,13 @@ def node_port_collision(service: KubeObject, ctx: Context) -> Iterator[Finding]:
             else:
                 owner = str(first.service.ref)
                 why = "nodePorts are cluster-wide, across namespaces"
-                counterpart = _counterpart(use, first)
             yield Finding(
                 f"{use.field} {number} is already used by {owner}; {why}, so the API server rejects "
                 "this one (\"provided port is already allocated\")",
                 at=use.at,
                 help=f"choose a free {use.field}, or omit it to let the cluster choose",
                 related=(RelatedFinding(f"{first.field} {number} first used here", first.service, first.at),),
-                counterpart=counterpart,
+                counterpart=None if first.service is service else _counterpart(use, first),
             )
 
 
