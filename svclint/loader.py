@@ -65,6 +65,7 @@ class Source:
 
     @property
     def is_stdin(self) -> bool:
+        """Read from stdin, not from a file (an unreadable directory has no file either)."""
         return self.real is None and self.error is None
 
 
@@ -260,7 +261,7 @@ def join_parts(path: str, text: str, parts: list[PartResult], rendered: bool = F
         template = _template_issue(path, text)
         if template is not None:
             return LoadedFile(path, (), (template,), segments=segments)
-    return LoadedFile(path, tuple(objects), tuple(issues), tuple(directives), segments)
+    return LoadedFile(path, tuple(objects), tuple(issues), tuple(directives), segments=segments)
 
 
 def _template_issue(path: str, text: str) -> LoadIssue | None:
