@@ -12,9 +12,19 @@ from svclint.catalog import Catalog, load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import CheckedObject, Diagnostic, Severity
 from svclint.engine import INTERNAL_ERROR, PROJECT_SCOPE, check_objects, load_diagnostics, object_checker
-from svclint.loader import MAX_FILE_BYTES, InputError, LoadedFile, Source, discover, load_source, source_key
+from svclint.loader import (
+    MAX_FILE_BYTES,
+    STDIN,
+    InputError,
+    LoadedFile,
+    Source,
+    discover,
+    load_source,
+    source_key,
+)
 from svclint.policy import Policy
 from svclint.project import build_project
+from svclint.rendered import RenderedMap
 from svclint.settings import Settings
 from svclint.suppress import apply_policy
 
@@ -48,6 +58,7 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
                  catalog: Catalog | None = None, policy: Policy | None = None) -> LintResult:
     """Lint in-memory files: ``(display path, bytes)``; a ``str`` stands for a read error.
 
+    A file named ``-`` is stdin: rendered output there is reported at its templates, as in ``lint``.
     ``policy`` (rule selection, severities, baseline) applies as in ``lint``; its exclude and
     context do not, as there is nothing to walk.
     """
@@ -58,7 +69,7 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
     def load() -> list[LoadedFile]:
         cache: dict[str, object] = {}
         check = object_checker(settings, catalog, discover_checks())
-        loaded = [load_source(path, data, index, settings.default_namespace, cache)
+        loaded = [load_source(path, data, index, settings.default_namespace, cache, rendered=path == STDIN)
                   for index, (path, data) in enumerate(sources)]
         return [dataclasses.replace(file, diagnostics=tuple(check(file.objects))) for file in loaded]
 
@@ -66,32 +77,41 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
 
 
 def lint(paths: Sequence[str], settings: Settings | None = None, *, stdin: bytes | None = None,
-         jobs: int | None = None, max_file_bytes: int = MAX_FILE_BYTES, policy: Policy | None = None) -> LintResult:
-    """Lint files, directories (recursively) and ``-`` (``stdin``). Raises InputError for a missing path.
+         jobs: int | None = None, max_file_bytes: int = MAX_FILE_BYTES, policy: Policy | None = None,
+         stdin_name: str = STDIN) -> LintResult:
+    """Lint files, directories (recursively) and ``-`` (``stdin``, reported as ``stdin_name``).
+    Raises InputError for a missing path.
 
     ``jobs`` processes parse the files (None: all cores when the input is large enough); the
     result is the same whatever the number. Files over ``max_file_bytes`` are reported, not read.
-    ``policy`` says what is reported (default: every rule, every file).
+    ``policy`` says what is reported (default: every rule, every file). Documents of stdin that
+    ``helm template`` marks with ``# Source:`` are reported at their templates (``svclint.rendered``).
     """
     settings = settings or Settings()
     policy = policy or Policy()
-    sources, reported = _sources(paths, policy)
+    sources, reported = _sources(paths, policy, stdin_name)
     return _without_gc(lambda: _check(load_all(sources, settings, stdin, jobs, max_file_bytes),
                                       settings, load_catalog(), policy, reported))
 
 
-def _sources(paths: Sequence[str], policy: Policy) -> tuple[list[Source], frozenset[str] | None]:
-    """The files to read (the paths, then context files not among them) and the files to report
-    on (None: all that are read)."""
-    sources = discover(paths, policy.excluded)
+def _sources(paths: Sequence[str], policy: Policy, stdin_name: str) -> tuple[list[Source], frozenset[str] | None]:
+    """The files to read and the files to report on (None: all that are read).
+
+    With context, the files are read in the context's order, the named ones in their place
+    (under the name given) and those outside it after: cross-file rules that depend on the
+    order (which of two colliding node ports comes first) then decide the same whichever of
+    the files a run names, so a file list split over several runs gives the same findings.
+    """
+    sources = discover(paths, policy.excluded, stdin_name)
     if not policy.context:
         return sources, None
     try:
         context = discover(policy.context, policy.excluded)
     except InputError as error:
         raise InputError(f"context path {error}") from None
-    named = {source_key(s) for s in sources}
-    return sources + [s for s in context if source_key(s) not in named], frozenset(s.path for s in sources)
+    named = {source_key(s): s for s in sources}
+    ordered = [named.pop(source_key(s), s) for s in context]
+    return ordered + list(named.values()), frozenset(s.path for s in sources)
 
 
 def _without_gc(run: Callable[[], LintResult]) -> LintResult:
@@ -117,8 +137,9 @@ def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog, polic
     diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
     diagnostics += (d for file in loaded for d in file.diagnostics)
     diagnostics += check_objects(objects, project, settings, catalog, discover_checks(), PROJECT_SCOPE)
-    diagnostics = apply_policy(diagnostics, loaded, policy, catalog, reported)  # sorted
-    checked = tuple(CheckedObject(obj.path, obj.ref) for obj in objects
+    rendered = RenderedMap.of((file.path, file.segments) for file in loaded)
+    diagnostics = apply_policy(diagnostics, loaded, policy, catalog, reported, rendered)  # sorted
+    checked = tuple(CheckedObject(rendered.object_path(obj), obj.ref) for obj in objects
                     if not obj.custom and (reported is None or obj.path in reported))
     files = len(loaded) if reported is None else sum(1 for file in loaded if file.path in reported)
     return LintResult(tuple(diagnostics), files, checked)

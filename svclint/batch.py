@@ -91,7 +91,8 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
         else:
             parts.setdefault(task.index, []).append(result)
     for index, file_parts in parts.items():
-        finished[index] = join_parts(sources[index].path, texts[index][0], file_parts, texts[index][1])
+        finished[index] = join_parts(sources[index].path, texts[index][0], file_parts, texts[index][1],
+                                     sources[index].is_stdin)
     return [_with_lazy_positions(finished[index]) for index in range(len(sources))]
 
 
@@ -122,7 +123,8 @@ def _work(tasks: list[Task], settings: Settings, max_bytes: int) -> list[LoadedF
                                 settings.default_namespace, cache)
         else:
             data = read_source(task.source, task.data, max_bytes)
-            result = load_source(task.source.path, data, task.index, settings.default_namespace, cache)
+            result = load_source(task.source.path, data, task.index, settings.default_namespace, cache,
+                                 task.source.is_stdin)
         if result.objects:
             # Object-scope findings are located here, with the positions; the rest of the run
             # needs few of them, so they are dropped rather than pickled (see _with_lazy_positions).

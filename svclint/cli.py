@@ -119,6 +119,12 @@ Ignore = Annotated[list[str] | None, typer.Option(
     "--ignore", help="Rules not to report, in addition to ignore from the configuration.")]
 Context = Annotated[list[str] | None, typer.Option(
     "--context", help="Also load PATH (repeatable), so cross-file rules see it; only PATHS are reported on.")]
+Project = Annotated[bool, typer.Option(
+    "--project", help="Check the project as one set: the context paths (from the configuration and --context), "
+    "or the current directory when there are none. PATHS are ignored, so a hook may pass file names.")]
+StdinFilename = Annotated[str | None, typer.Option(
+    "--stdin-filename", metavar="NAME", help="Report stdin (-) as NAME, and match NAME against exclude and "
+    "per-file-ignores; in context, stdin replaces the file NAME.")]
 
 
 @app.command()
@@ -144,6 +150,8 @@ def check(
     context: Context = None,
     baseline: Annotated[Path | None, typer.Option(
         help="Do not report the findings recorded in FILE (written by `svclint baseline`).")] = None,
+    project: Project = False,
+    stdin_filename: StdinFilename = None,
 ) -> None:
     """Check manifests and report problems with Services, selectors and ports."""
     from svclint.diagnostics import Severity
@@ -153,7 +161,7 @@ def check(
                                           select, extend_select, ignore, context, baseline)
     fail = fail_on.value if fail_on is not None else config.fail_on or FailOn.error.value
     threshold = None if fail == FailOn.never.value else Severity.parse(fail)
-    result = _lint(paths or ["."], settings, policy, jobs, max_file_size)
+    result = _lint(paths, project, stdin_filename, settings, policy, jobs, max_file_size)
     chosen = output_format or _default_format(output)
     render = renderer(chosen)
     source_root = _source_root()
@@ -188,6 +196,8 @@ def write_baseline(
     extend_select: ExtendSelect = None,
     ignore: Ignore = None,
     context: Context = None,
+    project: Project = False,
+    stdin_filename: StdinFilename = None,
 ) -> None:
     """Record the current findings in a baseline file: `svclint check --baseline FILE` then reports only new ones."""
     from svclint.baseline import render_baseline
@@ -195,7 +205,7 @@ def write_baseline(
 
     _, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace, kube_version,
                                      select, extend_select, ignore, context, None, use_baseline=False)
-    result = _lint(paths or ["."], settings, policy, jobs, max_file_size)
+    result = _lint(paths, project, stdin_filename, settings, policy, jobs, max_file_size)
     recorded = [d for d in result.diagnostics if not d.suppressed and d.rule != INTERNAL_ERROR]
     text = render_baseline(recorded, os.path.dirname(os.path.abspath(output)))
     try:
@@ -259,15 +269,26 @@ def _configure(config_file: Path | None, no_config: bool, node_port_range: str |
     return config, settings, policy
 
 
-def _lint(targets: list[str], settings: Settings, policy: Policy, jobs: int | None, max_file_size: float) -> LintResult:
+def _lint(paths: list[str] | None, project: bool, stdin_filename: str | None, settings: Settings, policy: Policy,
+          jobs: int | None, max_file_size: float) -> LintResult:
+    import dataclasses
+
     from svclint.api import lint
     from svclint.loader import STDIN, InputError
 
+    targets = paths or ["."]
+    if project:  # the context is the project; nothing is left to load beside it
+        targets, policy = list(policy.context) or ["."], dataclasses.replace(policy, context=())
+    if stdin_filename is not None and STDIN not in targets:
+        raise _fail("--stdin-filename names stdin: give - as a path (and not --project)")
+    if stdin_filename == "":
+        raise _fail("--stdin-filename must not be empty")
     max_bytes = int(max_file_size * 2**20)
     # One byte over the limit is enough to report it; an endless stdin is never read to the end.
     stdin = sys.stdin.buffer.read(max_bytes + 1) if STDIN in targets else None
     try:
-        result = lint(targets, settings, stdin=stdin, jobs=jobs, max_file_bytes=max_bytes, policy=policy)
+        result = lint(targets, settings, stdin=stdin, jobs=jobs, max_file_bytes=max_bytes, policy=policy,
+                      stdin_name=stdin_filename or STDIN)
     except InputError as error:
         raise _fail(str(error)) from None
     if result.files == 0:

@@ -107,6 +107,24 @@ class Finding:
     #: A lower severity than the rule's (its catalog severity is the highest it reports), for a
     #: rule whose cases the API server treats differently: rejects one, only warns about another.
     severity: Severity | None = None
+    #: The same problem told from the other object it involves, see ``Counterpart``.
+    counterpart: Counterpart | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Counterpart:
+    """A finding's other side: the object a cross-object finding is not reported on (the first
+    Service of a node port collision), and what to say there.
+
+    A run over all files reports only the finding. A run restricted to some files (``context``,
+    as in pre-commit) also reports the counterpart when its object's file is among them and the
+    finding's file is another one, so a problem shows on every file of the run it involves,
+    whichever files a run is given. It follows the finding: suppressing, ignoring or
+    baselining the finding covers the counterpart too.
+    """
+
+    obj: KubeObject
+    finding: Finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +143,8 @@ class Diagnostic:
     suppressed: bool = False
     #: Where in ``object`` the finding is (keys and indexes); empty for file-level diagnostics.
     at: JsonPath = ()
+    #: The finding told on its other object (see ``Counterpart``); not part of the output.
+    counterpart: Diagnostic | None = None
 
     @property
     def fingerprint(self) -> str:

@@ -29,7 +29,7 @@ IGNORE_FILE = "ignore-file"
 #: ``# svclint: WORD`` optionally followed by ``[rule, rule]``; anything may follow (a reason).
 _DIRECTIVE = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*svclint:[ \t]*(?P<kind>[\w-]*)(?P<rules>\[[^\]]*\])?")
 #: Line breaks as libyaml counts them, so line numbers agree with the parser's.
-_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 #: The rest of a block scalar's first line before a comment: properties, then ``|`` or ``>``.
 _BLOCK_HEADER = re.compile(r"(?:[!&]\S*[ \t]+)*[|>][-+0-9]*[ \t]+")
 _COMMENT_LINE = re.compile(r"[ \t]*#")
@@ -65,7 +65,7 @@ def scan(text: str, documents: Sequence[YamlDocument], line_offset: int = 0,
     """
     if MARKER not in text:
         return ()
-    lines = _BREAK.split(text)
+    lines = LINE_BREAK.split(text)
     found = [(number, match) for number, line in enumerate(lines) if MARKER in line
              for match in _DIRECTIVE.finditer(line)]
     if parsed_until is not None:

@@ -41,10 +41,12 @@ def _diagnostic(rule: RuleMeta, obj: KubeObject, finding: Finding) -> Diagnostic
     )
     # The catalog's severity is the rule's highest: a finding may only lower it.
     severity = rule.severity if finding.severity is None else min(finding.severity, rule.severity)
+    other = finding.counterpart
     return Diagnostic(
         code=rule.code, rule=rule.name, severity=severity, message=finding.message,
         path=obj.path, span=object_span(obj, finding.at, on_key=finding.on_key), object=obj.ref,
         related=related, help=finding.help, at=finding.at,
+        counterpart=None if other is None else _diagnostic(rule, other.obj, other.finding),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from svclint.diagnostics import Diagnostic, Span
 from svclint.directives import Directive, scan
 from svclint.model import KubeObject, is_analysed, mapping, sequence
+from svclint.rendered import Segment, find_segments
 from svclint.structure import Violation, validate
 from svclint.yamlparse import YamlDocument, parse_stream, part_starts, split_stream
 
@@ -55,6 +56,7 @@ class LoadedFile:
     diagnostics: tuple[Diagnostic, ...] = ()
     text: str | None = None  # the decoded text, when it parsed: positions can be found again in it
     part_starts: tuple[int, ...] = (0,)  # where the parts it was parsed in start in ``text``
+    segments: tuple[Segment, ...] = ()  # rendered input: the documents helm says it rendered from a template
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,21 +67,29 @@ class Source:
     real: str | None  # None for stdin
     error: str | None = None  # why it cannot be read (a directory that cannot be listed)
 
+    @property
+    def is_stdin(self) -> bool:
+        """Read from stdin, not from a file (an unreadable directory has no file either)."""
+        return self.real is None and self.error is None
 
-def discover(paths: Sequence[str], excluded: Callable[[str], bool] | None = None) -> list[Source]:
-    """Expand paths into sources: files as given, directories walked in sorted order.
+
+def discover(paths: Sequence[str], excluded: Callable[[str], bool] | None = None,
+             stdin_name: str = STDIN) -> list[Source]:
+    """Expand paths into sources: files as given, directories walked in sorted order; ``-`` is
+    stdin, named ``stdin_name``.
 
     Walks skip hidden files and directories and SKIPPED_DIRS. Symlinked directories are
     followed once each, so a symlink loop cannot recurse forever. A file reachable twice is
     read once. A directory that cannot be listed becomes a source that fails to read.
-    Files and directories for which ``excluded`` is true are left out, named ones included.
-    Raises InputError for a path that does not exist.
+    Files and directories for which ``excluded`` is true are left out, named ones included (and
+    so is stdin when its name is). Raises InputError for a path that does not exist.
     """
     sources: list[Source] = []
     seen: set[str] = set()
     for given in paths:
         if given == STDIN:
-            found = [Source(STDIN, None)]
+            left_out = stdin_name != STDIN and excluded is not None and excluded(stdin_name)
+            found = [] if left_out else [Source(stdin_name, None)]
         elif not os.path.lexists(given):
             raise InputError(f"{given}: no such file or directory")
         elif excluded is not None and excluded(given):
@@ -97,8 +107,9 @@ def discover(paths: Sequence[str], excluded: Callable[[str], bool] | None = None
 
 
 def source_key(source: Source) -> str:
-    """What makes two sources the same file: the real path (stdin is itself)."""
-    return os.path.realpath(source.real) if source.real else source.path
+    """What makes two sources the same file: the real path. Stdin named like a file is that file
+    (an editor's unsaved buffer replaces the file on disk); unnamed, it is itself."""
+    return source.path if source.path == STDIN else os.path.realpath(source.real or source.path)
 
 
 def _walk(top: str, excluded: Callable[[str], bool] | None) -> Iterator[Source]:
@@ -199,8 +210,14 @@ class PartResult:
 
 
 def load_source(path: str, data: bytes | str, file_index: int, default_namespace: str,
-                cache: dict[str, Any] | None = None) -> LoadedFile:
-    """Parse one file's content into objects and load issues. Pure: no I/O."""
+                cache: dict[str, Any] | None = None, rendered: bool = False) -> LoadedFile:
+    """Parse one file's content into objects and load issues. Pure: no I/O.
+
+    ``rendered``: the content is stdin, which may be ``helm template`` output whose documents
+    are then reported at their templates (``svclint.rendered``). Files are reported where they
+    are: a file is something to open at that line, and a repository path is what pre-commit,
+    baselines and code scanning need, while helm's template paths start at the chart's name.
+    """
     if isinstance(data, str):  # read_source's error message
         return LoadedFile(path, (), (LoadIssue("unreadable-file", data, path, _point(1, 1)),))
     text, failure = decode(data)
@@ -211,7 +228,7 @@ def load_source(path: str, data: bytes | str, file_index: int, default_namespace
     parts = split_stream(text, PART_SIZE)
     results = [parse_part(path, part, offset, (file_index, i), default_namespace, cache)
                for i, (part, offset) in enumerate(parts)]
-    return join_parts(path, text, results, part_starts(parts))
+    return join_parts(path, text, results, part_starts(parts), rendered)
 
 
 def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], default_namespace: str,
@@ -232,8 +249,10 @@ def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], d
     return PartResult(objects, issues, stopped, bool(result.problems) or result.has_complex_keys, directives)
 
 
-def join_parts(path: str, text: str, parts: list[PartResult], starts: tuple[int, ...]) -> LoadedFile:
-    """One file's result from its parts, exactly as if it had been parsed in one piece."""
+def join_parts(path: str, text: str, parts: list[PartResult], starts: tuple[int, ...],
+               rendered: bool = False) -> LoadedFile:
+    """One file's result from its parts, exactly as if it had been parsed in one piece
+    (``starts``: where the parts start in ``text``; ``rendered``: as in ``load_source``)."""
     objects: list[KubeObject] = []
     issues: list[LoadIssue] = []
     directives: list[Directive] = []
@@ -245,11 +264,13 @@ def join_parts(path: str, text: str, parts: list[PartResult], starts: tuple[int,
         diagnostics += part.diagnostics
         if part.stopped:
             break
+    segments = find_segments(text) if rendered else ()
     if any(part.troubled for part in parts):
         template = _template_issue(path, text)
         if template is not None:
-            return LoadedFile(path, (), (template,))
-    return LoadedFile(path, tuple(objects), tuple(issues), tuple(directives), tuple(diagnostics), text, starts)
+            return LoadedFile(path, (), (template,), segments=segments)
+    return LoadedFile(path, tuple(objects), tuple(issues), tuple(directives), tuple(diagnostics), text, starts,
+                      segments=segments)
 
 
 def _template_issue(path: str, text: str) -> LoadIssue | None:

@@ -2,19 +2,24 @@
 
 In order:
 
-1. Only the files named on the command line are reported on (``context`` files are loaded
-   for the cross-object rules only).
-2. Rules that are not selected, or that ``per-file-ignores`` turns off for the file, are dropped.
-3. ``# svclint: ignore[...]`` / ``ignore-file[...]`` comments and
+1. Rules that are not selected, or that ``per-file-ignores`` turns off for the file, are dropped.
+2. ``# svclint: ignore[...]`` / ``ignore-file[...]`` comments and
    ``ignore-check.svclint.io/<rule>`` annotations mark findings as suppressed. A suppression
    that suppresses nothing is reported (unused-suppression), and so is one that cannot work:
    no rule named, an unknown rule, an annotation without a reason (invalid-suppression). Both
-   rules then go through step 2 like any other.
-4. Severity overrides.
-5. Findings recorded in the baseline are marked as suppressed.
+   rules then go through step 1 like any other.
+3. Severity overrides.
+4. Findings recorded in the baseline are marked as suppressed.
+5. Only the files named on the command line are reported on (``context`` files are loaded
+   for the cross-object rules only), with the counterparts of findings in other files that
+   involve them (``diagnostics.Counterpart``), which share their finding's fate.
 
-Suppressed diagnostics stay in the result (JSON shows them) but never count. svclint's own
-failure, internal-error, passes through every step untouched.
+Steps 1-4 run on the context files too, so a counterpart follows its finding exactly as a run
+over all files treats it. Rendered input (``svclint.rendered``) is reported at its templates:
+``per-file-ignores``, ``ignore-file`` comments and the baseline see the template paths, while
+line comments match the lines of the input itself. Suppressed diagnostics stay in the result
+(JSON shows them) but never count. svclint's own failure, internal-error, passes through every
+step untouched.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from svclint.loader import LoadedFile
 from svclint.model import KubeObject, mapping
 from svclint.policy import Policy
 from svclint.positions import resolve_span
+from svclint.rendered import RenderedMap
 
 UNUSED = "unused-suppression"
 INVALID = "invalid-suppression"
@@ -52,6 +58,7 @@ class _Suppression:
     rule: str  # the rule's name
     path: str
     line: int | None  # the line it covers; None for the whole file or an object
+    scope: str  # the path whose findings it covers: ``path``, or for a rendered input's ignore-file its template's
     obj: ObjectRef | None  # annotations: the object it covers
     span: Span  # where it is written
     unused: str  # the message if it suppresses nothing
@@ -72,8 +79,11 @@ class _Problem:
 
 
 def apply_policy(diagnostics: Sequence[Diagnostic], files: Sequence[LoadedFile], policy: Policy,
-                 catalog: Catalog, reported: Collection[str] | None = None) -> list[Diagnostic]:
-    """The diagnostics a run reports, sorted; ``reported``: the files to report on (None: all)."""
+                 catalog: Catalog, reported: Collection[str] | None = None,
+                 rendered: RenderedMap | None = None) -> list[Diagnostic]:
+    """The diagnostics a run reports, sorted; ``reported``: the files to report on (None: all);
+    ``rendered``: where the documents of rendered input come from."""
+    places = rendered or RenderedMap()
 
     @cache
     def ignored(path: str) -> frozenset[str]:
@@ -82,16 +92,32 @@ def apply_policy(diagnostics: Sequence[Diagnostic], files: Sequence[LoadedFile],
     def selected(d: Diagnostic) -> bool:
         if d.rule == INTERNAL_ERROR:
             return True
-        return (reported is None or d.path in reported) and policy.selects(d.rule) and d.rule not in ignored(d.path)
+        return policy.selects(d.rule) and d.rule not in ignored(places.path_at(d.path, d.span.line))
 
-    shown = [f for f in files if reported is None or f.path in reported]
     result = [d for d in diagnostics if selected(d)]
-    result, notes = _suppress(result, shown, catalog)
-    result += filter(selected, notes)
+    result, notes = _suppress(result, files, catalog, places)
+    result += (n for n in notes if (reported is None or n.path in reported) and selected(n))
     result = [_with_severity(d, policy) for d in result]
-    result.sort(key=lambda d: d.sort_key)
     if policy.baseline is not None:
-        result = _apply_baseline(result, policy.baseline)
+        result.sort(key=lambda d: places.show(d).sort_key)  # which of equal findings an entry takes
+        result = _apply_baseline(result, policy.baseline, places.show)
+    if reported is not None:
+        result = _restrict(result, reported, selected)
+    return sorted(map(places.show, result), key=lambda d: d.sort_key)
+
+
+def _restrict(diagnostics: list[Diagnostic], reported: Collection[str],
+              selected: Callable[[Diagnostic], bool]) -> list[Diagnostic]:
+    """The diagnostics in the reported files, and the counterparts there of findings elsewhere."""
+    result = []
+    for d in diagnostics:
+        if d.path in reported or d.rule == INTERNAL_ERROR:
+            result.append(d)
+        other = d.counterpart
+        if other is not None and other.path != d.path and other.path in reported:
+            other = dataclasses.replace(other, severity=d.severity, suppressed=d.suppressed)
+            if selected(other):
+                result.append(other)
     return result
 
 
@@ -100,39 +126,45 @@ def _with_severity(d: Diagnostic, policy: Policy) -> Diagnostic:
     return d if severity is None or d.rule == INTERNAL_ERROR else dataclasses.replace(d, severity=severity)
 
 
-def _apply_baseline(diagnostics: list[Diagnostic], baseline: Baseline) -> list[Diagnostic]:
-    """Mark recorded findings as suppressed; each entry matches one finding."""
+def _apply_baseline(diagnostics: list[Diagnostic], baseline: Baseline,
+                    show: Callable[[Diagnostic], Diagnostic]) -> list[Diagnostic]:
+    """Mark recorded findings as suppressed, as ``show`` reports them; each entry matches one finding.
+
+    An entry for a finding's counterpart (written by a run restricted to its file) matches the
+    finding too: either side of a collision stands for it.
+    """
     left = Counter(baseline.fingerprints)
     result = []
     for d in diagnostics:
         if not d.suppressed and d.rule != INTERNAL_ERROR:
-            key = fingerprint(d, baseline.root)
-            if left[key] > 0:
+            sides = (d,) if d.counterpart is None else (d, d.counterpart)
+            key = next((k for k in (fingerprint(show(side), baseline.root) for side in sides) if left[k] > 0), None)
+            if key is not None:
                 left[key] -= 1
                 d = dataclasses.replace(d, suppressed=True)
         result.append(d)
     return result
 
 
-def _suppress(diagnostics: list[Diagnostic], files: Sequence[LoadedFile],
-              catalog: Catalog) -> tuple[list[Diagnostic], list[Diagnostic]]:
+def _suppress(diagnostics: list[Diagnostic], files: Sequence[LoadedFile], catalog: Catalog,
+              places: RenderedMap) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Mark suppressed findings; also return unused-suppression and invalid-suppression diagnostics."""
     suppressions: list[_Suppression] = []
     problems: list[_Problem] = []
     for file in files:
         for directive in file.directives:
-            _from_directive(directive, file.path, catalog, suppressions.append, problems.append)
+            _from_directive(directive, file.path, places, catalog, suppressions.append, problems.append)
         for obj in file.objects:
             _from_annotations(obj, catalog, suppressions.append, problems.append)
     index: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for number, s in enumerate(suppressions):
-        index[(s.path, s.rule, s.line, s.obj)].append(number)
+        index[(s.scope, s.rule, s.line, s.obj)].append(number)
     used = [False] * len(suppressions)
     result = []
     for d in diagnostics:
         hits = [] if d.rule in UNSUPPRESSIBLE else [
             *index.get((d.path, d.rule, d.span.line, None), ()),
-            *index.get((d.path, d.rule, None, None), ()),
+            *index.get((places.path_at(d.path, d.span.line), d.rule, None, None), ()),
             *(index.get((d.path, d.rule, None, d.object), ()) if d.object is not None else ()),
         ]
         for number in hits:
@@ -155,7 +187,7 @@ def _unknown_rule(name: str, catalog: Catalog) -> str:
     return f"did you mean {close[0]}? " if close else ""
 
 
-def _from_directive(directive: Directive, path: str, catalog: Catalog,
+def _from_directive(directive: Directive, path: str, places: RenderedMap, catalog: Catalog,
                     suppression: Callable[[_Suppression], None], problem: Callable[[_Problem], None]) -> None:
     text = directive.text
     if directive.kind not in (IGNORE, IGNORE_FILE):
@@ -180,10 +212,11 @@ def _from_directive(directive: Directive, path: str, catalog: Catalog,
             problem(_Problem(path, token.span, f"{rule.name} cannot be suppressed by a comment",
                              _unsuppressible_help(rule.name)))
         else:
-            where = "in this file" if directive.kind == IGNORE_FILE else f"on line {directive.target}"
+            whole = directive.kind == IGNORE_FILE
+            where = "in this file" if whole else f"on line {places.line_at(path, directive.target)}"
             suppression(_Suppression(
-                rule=rule.name, path=path, line=None if directive.kind == IGNORE_FILE else directive.target,
-                obj=None, span=token.span,
+                rule=rule.name, path=path, line=None if whole else directive.target,
+                scope=places.path_at(path, directive.span.line) if whole else path, obj=None, span=token.span,
                 unused=f"`{text}` suppresses nothing: there is no {rule.name} finding {where}",
                 help="remove the comment" if len(named) == 1 else f"remove {token.name} from the list",
             ))
@@ -215,7 +248,7 @@ def _from_annotations(obj: KubeObject, catalog: Catalog, suppression: Callable[[
                              f'say why the finding is acceptable: {key}: "<reason>"', obj.ref, at))
         else:
             suppression(_Suppression(
-                rule=rule.name, path=obj.path, line=None, obj=obj.ref, span=span,
+                rule=rule.name, path=obj.path, line=None, scope=obj.path, obj=obj.ref, span=span,
                 unused=f"annotation {key} suppresses nothing: {obj.ref} has no {rule.name} finding",
                 help="remove the annotation", at=at,
             ))

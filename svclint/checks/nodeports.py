@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Finding, RelatedFinding
+from svclint.diagnostics import Counterpart, Finding, RelatedFinding
 from svclint.k8s import quote, static_band_size
 from svclint.model import KubeObject, mapping, sequence, service_type
 from svclint.project import NodePortUse, node_port_uses
@@ -90,7 +90,22 @@ def node_port_collision(service: KubeObject, ctx: Context) -> Iterator[Finding]:
                 at=use.at,
                 help=f"choose a free {use.field}, or omit it to let the cluster choose",
                 related=(RelatedFinding(f"{first.field} {number} first used here", first.service, first.at),),
+                counterpart=None if first.service is service else _counterpart(use, first),
             )
+
+
+def _counterpart(use: NodePortUse, first: NodePortUse) -> Counterpart:
+    """The collision told on the first claim, for runs restricted to the first claim's file."""
+    return Counterpart(first.service, Finding(
+        f"{first.field} {use.number} is also used by {use.service.ref}; nodePorts are cluster-wide, across "
+        "namespaces, so the API server rejects whichever of the two is created second (\"provided port is "
+        "already allocated\")",
+        at=first.at,
+        help=f"choose a free {first.field} for one of them, or omit it to let the cluster choose; to accept "
+        f"the collision, suppress it at the {use.field} of {use.service.ref}, where a run over all files "
+        "reports it",
+        related=(RelatedFinding(f"{use.field} {use.number} also used here", use.service, use.at),),
+    ))
 
 
 def _claims(service: KubeObject, ctx: Context) -> Iterator[tuple[int, tuple[NodePortUse, ...]]]:
