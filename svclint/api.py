@@ -47,7 +47,7 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
                  catalog: Catalog | None = None, policy: Policy | None = None) -> LintResult:
     """Lint in-memory files: ``(display path, bytes)``; a ``str`` stands for a read error.
 
-    ``policy`` (rule selection, severities, baseline) applies as in ``lint``; its exclude and
+    ``policy`` (rule selection, severities, baseline, scopes) applies as in ``lint``; its exclude and
     context do not, as there is nothing to walk.
     """
     settings = settings or Settings()
@@ -108,7 +108,7 @@ def _without_gc(run: Callable[[], LintResult]) -> LintResult:
 def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog, policy: Policy,
            reported: frozenset[str] | None = None) -> LintResult:
     objects = [obj for file in loaded for obj in file.objects]
-    project = build_project(objects)
+    project = build_project(objects, policy.scopes_of)
     diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
     diagnostics += check_objects(objects, project, settings, catalog, discover_checks())
     diagnostics = apply_policy(diagnostics, loaded, policy, catalog, reported)  # sorted

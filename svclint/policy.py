@@ -17,6 +17,7 @@ from svclint.catalog import Catalog
 from svclint.config import ALL, UNCONFIGURABLE, Config, Selection
 from svclint.diagnostics import Severity
 from svclint.globs import Glob, matches
+from svclint.project import DEFAULT_SCOPE
 
 #: Specificity of a full rule name or code; prefixes count their length (at most "SVC30", 5).
 _EXACT = 6
@@ -24,7 +25,7 @@ _EXACT = 6
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """Selection, per-file ignores, severities, exclusions, context and baseline of one run.
+    """Selection, per-file ignores, severities, exclusions, context, baseline and scopes of one run.
 
     The default reports every rule at its catalog severity.
     """
@@ -35,6 +36,7 @@ class Policy:
     exclude: tuple[Glob, ...] = ()
     context: tuple[str, ...] = ()  # paths loaded for cross-object rules, not reported on
     baseline: Baseline | None = None
+    scopes: tuple[tuple[str, tuple[Glob, ...]], ...] = ()  # name, the globs of its files
 
     def excluded(self, path: str) -> bool:
         """Whether a file or directory is left out of the run."""
@@ -43,6 +45,11 @@ class Policy:
     def ignored_rules(self, path: str) -> frozenset[str]:
         """Rule names that per-file-ignores turns off in ``path``."""
         return frozenset().union(*(rules for glob, rules in self.per_file_ignores if matches(glob, path)))
+
+    def scopes_of(self, path: str) -> tuple[str, ...]:
+        """The scopes a file is in, in the configuration's order; the default scope when none names it."""
+        names = tuple(name for name, globs in self.scopes if any(matches(glob, path) for glob in globs))
+        return names or (DEFAULT_SCOPE,)
 
     def selects(self, rule: str) -> bool:
         """Whether ``rule`` is selected at all (svclint's own failure always is)."""
@@ -96,4 +103,5 @@ def build_policy(config: Config, command_line: Selection, catalog: Catalog, *,
         exclude=config.exclude,
         context=(*(os.path.relpath(path) for path in config.context), *context),
         baseline=baseline,
+        scopes=config.scopes,
     )
