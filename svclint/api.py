@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from svclint.catalog import Catalog, load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import CheckedObject, Diagnostic, Severity
 from svclint.engine import INTERNAL_ERROR, check_objects, load_diagnostics
+from svclint.kustomize import find_patches
 from svclint.loader import MAX_FILE_BYTES, InputError, LoadedFile, Source, discover, load_source, source_key
 from svclint.policy import Policy
 from svclint.project import build_project
@@ -47,8 +49,8 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
                  catalog: Catalog | None = None, policy: Policy | None = None) -> LintResult:
     """Lint in-memory files: ``(display path, bytes)``; a ``str`` stands for a read error.
 
-    ``policy`` (rule selection, severities, baseline, scopes) applies as in ``lint``; its exclude and
-    context do not, as there is nothing to walk.
+    ``policy`` (rule selection, severities, baseline, scopes) applies as in ``lint``; its exclude
+    and context do not, as there is nothing to walk, and no kustomization is looked up on disk.
     """
     settings = settings or Settings()
 
@@ -66,13 +68,16 @@ def lint(paths: Sequence[str], settings: Settings | None = None, *, stdin: bytes
 
     ``jobs`` processes parse the files (None: all cores when the input is large enough); the
     result is the same whatever the number. Files over ``max_file_bytes`` are reported, not read.
-    ``policy`` says what is reported (default: every rule, every file).
+    ``policy`` says what is reported (default: every rule, every file). Files that a kustomization
+    names as patches are parsed but their objects not linted (see svclint.kustomize).
     """
     settings = settings or Settings()
     policy = policy or Policy()
     sources, reported = _sources(paths, policy)
-    return _without_gc(lambda: _check(load_all(sources, settings.default_namespace, stdin, jobs, max_file_bytes),
-                                      settings, load_catalog(), policy, reported))
+    patches = _patches(sources, policy)
+    return _without_gc(lambda: _check(
+        _without_objects(load_all(sources, settings.default_namespace, stdin, jobs, max_file_bytes), patches),
+        settings, load_catalog(), policy, reported))
 
 
 def _sources(paths: Sequence[str], policy: Policy) -> tuple[list[Source], frozenset[str] | None]:
@@ -87,6 +92,19 @@ def _sources(paths: Sequence[str], policy: Policy) -> tuple[list[Source], frozen
         raise InputError(f"context path {error}") from None
     named = {source_key(s) for s in sources}
     return sources + [s for s in context if source_key(s) not in named], frozenset(s.path for s in sources)
+
+
+def _patches(sources: Sequence[Source], policy: Policy) -> frozenset[str]:
+    """The sources that a kustomization near them names as patches (see svclint.kustomize)."""
+    files = [source.real for source in sources if source.real is not None]
+    patches = find_patches(files, policy.excluded)
+    return frozenset(source.path for source in sources
+                     if source.real is not None and source_key(source) in patches)
+
+
+def _without_objects(loaded: list[LoadedFile], patches: frozenset[str]) -> list[LoadedFile]:
+    """A patch holds partial objects: its syntax problems count, its objects are not linted."""
+    return [dataclasses.replace(file, objects=()) if file.path in patches else file for file in loaded]
 
 
 def _without_gc(run: Callable[[], LintResult]) -> LintResult:
