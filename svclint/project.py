@@ -211,7 +211,7 @@ class Project:
         return _select(self.labels, self.scopes_of(obj), selector, namespace)
 
     def select_in_other_scopes(self, obj: KubeObject, selector: Mapping[str, str]) -> list[PodTemplate]:
-        """Pod templates, in any namespace, that ``selector`` matches in files sharing no scope with ``obj``."""
+        """Pod templates (any namespace) that ``selector`` matches in files sharing no scope with ``obj``."""
         mine = self.scopes_of(obj)
         found = _select(self.labels, (scope for scope in self.labels if scope not in mine), selector, None)
         return [template for template in found if not self.shared_scopes(obj, template.owner)]
@@ -225,8 +225,9 @@ class Project:
         return rank_near_misses(selector, _union(groups, _template_order))
 
     def node_port_claims(self, service: KubeObject, number: int) -> Sequence[NodePortUse]:
-        """Claims on node port ``number`` by the Services that share a scope with ``service``, in input order."""
-        return _union([self.node_ports.get((scope, number), ()) for scope in self.scopes_of(service)], _use_order)
+        """Claims on node port ``number`` by Services sharing a scope with ``service``, in input order."""
+        claims = [self.node_ports.get((scope, number), ()) for scope in self.scopes_of(service)]
+        return _union(claims, _use_order)
 
     def first_auto_node_port(self, service: KubeObject) -> tuple[KubeObject, JsonPath] | None:
         """The first port in input order, among the Services sharing a scope with ``service``, that
