@@ -73,7 +73,11 @@ def relative(path: str, root: str) -> str:
 
 def matches(glob: Glob, path: str) -> bool:
     """Whether ``path`` or one of the directories it is in matches ``glob``."""
-    rel = relative(path, glob.root)
+    return matches_relative(glob, relative(path, glob.root))
+
+
+def matches_relative(glob: Glob, rel: str) -> bool:
+    """``matches`` for a path already made relative to ``glob.root`` (``relative`` is the slow part)."""
     parts = rel.split("/")
     if glob.anchored:
         if parts[0] == "..":

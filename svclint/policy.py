@@ -16,7 +16,7 @@ from svclint.baseline import Baseline
 from svclint.catalog import Catalog
 from svclint.config import ALL, UNCONFIGURABLE, Config, Selection
 from svclint.diagnostics import Severity
-from svclint.globs import Glob, matches
+from svclint.globs import Glob, matches, matches_relative, relative
 from svclint.project import DEFAULT_SCOPE
 
 #: Specificity of a full rule name or code; prefixes count their length (at most "SVC30", 5).
@@ -48,7 +48,14 @@ class Policy:
 
     def scopes_of(self, path: str) -> tuple[str, ...]:
         """The scopes a file is in, in the configuration's order; the default scope when none names it."""
-        names = tuple(name for name, globs in self.scopes if any(matches(glob, path) for glob in globs))
+        relatives: dict[str, str] = {}  # by glob root: one relpath per file, not one per glob
+
+        def named(glob: Glob) -> bool:
+            if glob.root not in relatives:
+                relatives[glob.root] = relative(path, glob.root)
+            return matches_relative(glob, relatives[glob.root])
+
+        names = tuple(name for name, globs in self.scopes if any(named(glob) for glob in globs))
         return names or (DEFAULT_SCOPE,)
 
     def selects(self, rule: str) -> bool:

@@ -144,10 +144,10 @@ def describe_scopes(names: Sequence[str]) -> str:
 
 
 def _union(groups: Sequence[Sequence[_T]], order: Callable[[_T], tuple[int, ...]]) -> Sequence[_T]:
-    """The items of several scopes' lists, each once, in input order.
+    """The items of several scopes' lists, each once; merged in the input order of their objects.
 
-    An object's items (its ports, its templates) are in the same relative order in every list
-    it is in, and the sort is stable, so they keep that order.
+    The sort is stable, so the items of one object (its ports, its templates) keep the order
+    they have in the lists. One list is returned as it is.
     """
     if len(groups) == 1:
         return groups[0]
