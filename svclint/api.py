@@ -98,6 +98,8 @@ def _patches(sources: Sequence[Source], policy: Policy) -> frozenset[str]:
     """The sources that a kustomization near them names as patches (see svclint.kustomize)."""
     files = [source.real for source in sources if source.real is not None]
     patches = find_patches(files, policy.excluded)
+    if not patches:
+        return frozenset()  # the common case: no realpath per source
     return frozenset(source.path for source in sources
                      if source.real is not None and source_key(source) in patches)
 
@@ -126,7 +128,7 @@ def _without_gc(run: Callable[[], LintResult]) -> LintResult:
 def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog, policy: Policy,
            reported: frozenset[str] | None = None) -> LintResult:
     objects = [obj for file in loaded for obj in file.objects]
-    project = build_project(objects, policy.scopes_of)
+    project = build_project(objects, policy.scope_lookup())
     diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
     diagnostics += check_objects(objects, project, settings, catalog, discover_checks())
     diagnostics = apply_policy(diagnostics, loaded, policy, catalog, reported)  # sorted

@@ -9,8 +9,9 @@ on a tie ``ignore`` wins.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from svclint.baseline import Baseline
 from svclint.catalog import Catalog
@@ -46,17 +47,26 @@ class Policy:
         """Rule names that per-file-ignores turns off in ``path``."""
         return frozenset().union(*(rules for glob, rules in self.per_file_ignores if matches(glob, path)))
 
-    def scopes_of(self, path: str) -> tuple[str, ...]:
-        """The scopes a file is in, in the configuration's order; the default scope when none names it."""
-        relatives: dict[str, str] = {}  # by glob root: one relpath per file, not one per glob
+    def scope_lookup(self) -> Callable[[str], tuple[str, ...]]:
+        """For one run's files: the scopes a file is in, in the configuration's order, or the
+        default scope when none names it. A directory is made relative to a glob's root once, not
+        once per file and glob: ``os.path.relpath`` is the slow part."""
 
-        def named(glob: Glob) -> bool:
-            if glob.root not in relatives:
-                relatives[glob.root] = relative(path, glob.root)
-            return matches_relative(glob, relatives[glob.root])
+        @cache
+        def relative_directory(directory: str, root: str) -> str:
+            return relative(directory or os.curdir, root)
 
-        names = tuple(name for name, globs in self.scopes if any(named(glob) for glob in globs))
-        return names or (DEFAULT_SCOPE,)
+        def scopes_of(path: str) -> tuple[str, ...]:
+            directory, name = os.path.split(path)
+
+            def named(glob: Glob) -> bool:
+                base = relative_directory(directory, glob.root)
+                return matches_relative(glob, name if base == os.curdir else f"{base}/{name}")
+
+            names = tuple(scope for scope, globs in self.scopes if any(named(glob) for glob in globs))
+            return names or (DEFAULT_SCOPE,)
+
+        return scopes_of
 
     def selects(self, rule: str) -> bool:
         """Whether ``rule`` is selected at all (svclint's own failure always is)."""
