@@ -17,7 +17,7 @@ from svclint.baseline import Baseline
 from svclint.catalog import Catalog
 from svclint.config import ALL, UNCONFIGURABLE, Config, Selection
 from svclint.diagnostics import Severity
-from svclint.globs import Glob, matches, matches_relative, relative
+from svclint.globs import Glob, matches, matches_name, matches_relative, relative
 from svclint.project import DEFAULT_SCOPE
 
 #: Specificity of a full rule name or code; prefixes count their length (at most "SVC30", 5).
@@ -49,21 +49,30 @@ class Policy:
 
     def scope_lookup(self) -> Callable[[str], tuple[str, ...]]:
         """For one run's files: the scopes a file is in, in the configuration's order, or the
-        default scope when none names it. A directory is made relative to a glob's root once, not
-        once per file and glob: ``os.path.relpath`` is the slow part."""
+        default scope when none names it (each glob as ``globs.matches`` would match it).
+
+        Each directory is made relative and matched once (``os.path.relpath`` and the matching of
+        every parent directory are the slow part); per file only its own path is matched.
+        """
 
         @cache
-        def relative_directory(directory: str, root: str) -> str:
-            return relative(directory or os.curdir, root)
+        def in_directory(directory: str) -> tuple[dict[str, str], tuple[bool, ...]]:
+            bases = {glob.root: relative(directory or os.curdir, glob.root)
+                     for _, globs in self.scopes for glob in globs}
+            hits = tuple(any(bases[glob.root] != os.curdir and matches_relative(glob, bases[glob.root])
+                             for glob in globs) for _, globs in self.scopes)
+            return bases, hits
 
         def scopes_of(path: str) -> tuple[str, ...]:
             directory, name = os.path.split(path)
+            bases, hits = in_directory(directory)
 
-            def named(glob: Glob) -> bool:
-                base = relative_directory(directory, glob.root)
-                return matches_relative(glob, name if base == os.curdir else f"{base}/{name}")
+            def names_file(glob: Glob) -> bool:
+                base = bases[glob.root]
+                return matches_name(glob, name if base == os.curdir else f"{base}/{name}")
 
-            names = tuple(scope for scope, globs in self.scopes if any(named(glob) for glob in globs))
+            names = tuple(scope for (scope, globs), hit in zip(self.scopes, hits)
+                          if hit or any(names_file(glob) for glob in globs))
             return names or (DEFAULT_SCOPE,)
 
         return scopes_of

@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 from conftest import manifest, run, write
 
+from svclint.globs import compile_glob, matches
+from svclint.policy import Policy
+
 #: One scope per cluster folder.
 CLUSTERS = """
     scopes:
@@ -280,3 +283,28 @@ def test_scopes_in_pyproject(workdir: Path) -> None:
         '[tool.svclint.scopes]\nprod = ["clusters/prod"]\nstaging = ["clusters/staging"]\n', encoding="utf-8")
     write("clusters/staging/web-canary.yaml", node_port("web-canary", 30080))
     assert found(".") == []
+
+
+# --- The scope lookup -------------------------------------------------------------------------------------
+
+#: Globs of every shape: anchored, by name at any depth, a file, above the root, `**`, stdin.
+LOOKUP_GLOBS = ["overlays/prod/**", "base", "*.prod.yaml", "overlays/staging/web.yaml", "../other",
+                "**/patches", "-", "repo/base"]
+LOOKUP_PATHS = ["-", "base/web.yaml", "./base/web.yaml", "overlays/prod/a/b.yaml", "overlays/prod",
+                "x/web.prod.yaml", "overlays/staging/web.yaml", "overlays/staging/other.yaml", "../other/x.yaml",
+                "../repo/base/x.yaml", "base/../overlays/prod/x.yaml", "apps/patches/p.yaml", "/etc/hosts", "top.yaml"]
+
+
+@pytest.mark.parametrize("cwd", [".", "overlays", "overlays/prod", ".."])
+def test_the_scope_lookup_matches_each_file_as_the_globs_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           cwd: str) -> None:
+    # The lookup matches each directory once; it must agree with matching every path in full.
+    root = tmp_path / "repo"
+    (root / "overlays" / "prod").mkdir(parents=True)
+    scopes = tuple((f"s{i}", (compile_glob(glob, str(root)),)) for i, glob in enumerate(LOOKUP_GLOBS))
+    monkeypatch.chdir(root / cwd)
+    lookup = Policy(scopes=scopes).scope_lookup()
+    expected = {path: tuple(name for name, (glob,) in scopes if matches(glob, path)) or ("",)
+                for path in LOOKUP_PATHS}
+    assert {path: lookup(path) for path in LOOKUP_PATHS} == expected
+    assert len(set(expected.values())) >= 4  # the globs do tell the paths apart
