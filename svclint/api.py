@@ -12,6 +12,7 @@ from svclint.catalog import Catalog, load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import CheckedObject, Diagnostic, Severity
 from svclint.engine import INTERNAL_ERROR, PROJECT_SCOPE, check_objects, load_diagnostics, object_checker
+from svclint.kustomize import find_patches
 from svclint.loader import (
     MAX_FILE_BYTES,
     STDIN,
@@ -59,8 +60,8 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
     """Lint in-memory files: ``(display path, bytes)``; a ``str`` stands for a read error.
 
     A file named ``-`` is stdin: rendered output there is reported at its templates, as in ``lint``.
-    ``policy`` (rule selection, severities, baseline) applies as in ``lint``; its exclude and
-    context do not, as there is nothing to walk.
+    ``policy`` (rule selection, severities, baseline, scopes) applies as in ``lint``; its exclude
+    and context do not, as there is nothing to walk, and no kustomization is looked up on disk.
     """
     settings = settings or Settings()
 
@@ -86,12 +87,16 @@ def lint(paths: Sequence[str], settings: Settings | None = None, *, stdin: bytes
     result is the same whatever the number. Files over ``max_file_bytes`` are reported, not read.
     ``policy`` says what is reported (default: every rule, every file). Documents of stdin that
     ``helm template`` marks with ``# Source:`` are reported at their templates (``svclint.rendered``).
+    Files that a kustomization names as patches are parsed but their objects not linted (see
+    svclint.kustomize).
     """
     settings = settings or Settings()
     policy = policy or Policy()
     sources, reported = _sources(paths, policy, stdin_name)
-    return _without_gc(lambda: _check(load_all(sources, settings, stdin, jobs, max_file_bytes),
-                                      settings, load_catalog(), policy, reported))
+    patches = _patches(sources, policy)
+    return _without_gc(lambda: _check(
+        _without_objects(load_all(sources, settings, stdin, jobs, max_file_bytes), patches),
+        settings, load_catalog(), policy, reported))
 
 
 def _sources(paths: Sequence[str], policy: Policy, stdin_name: str) -> tuple[list[Source], frozenset[str] | None]:
@@ -114,6 +119,22 @@ def _sources(paths: Sequence[str], policy: Policy, stdin_name: str) -> tuple[lis
     return ordered + list(named.values()), frozenset(s.path for s in sources)
 
 
+def _patches(sources: Sequence[Source], policy: Policy) -> frozenset[str]:
+    """The sources that a kustomization near them names as patches (see svclint.kustomize)."""
+    files = [source.real for source in sources if source.real is not None]
+    patches = find_patches(files, policy.excluded)
+    if not patches:
+        return frozenset()  # the common case: no realpath per source
+    return frozenset(source.path for source in sources
+                     if source.real is not None and source_key(source) in patches)
+
+
+def _without_objects(loaded: list[LoadedFile], patches: frozenset[str]) -> list[LoadedFile]:
+    """A patch holds partial objects: its syntax problems count, its objects are not linted."""
+    return [dataclasses.replace(file, objects=(), diagnostics=()) if file.path in patches else file
+            for file in loaded]
+
+
 def _without_gc(run: Callable[[], LintResult]) -> LintResult:
     """Run with the cyclic garbage collector paused.
 
@@ -133,7 +154,7 @@ def _without_gc(run: Callable[[], LintResult]) -> LintResult:
 def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog, policy: Policy,
            reported: frozenset[str] | None = None) -> LintResult:
     objects = [obj for file in loaded for obj in file.objects]
-    project = build_project(objects)
+    project = build_project(objects, policy.scope_lookup())
     diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
     diagnostics += (d for file in loaded for d in file.diagnostics)
     diagnostics += check_objects(objects, project, settings, catalog, discover_checks(), PROJECT_SCOPE)

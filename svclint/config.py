@@ -66,6 +66,7 @@ class Config:
     kube_version: tuple[int, int] | None = None
     fail_on: str | None = None  # error, warning, info or never
     baseline: str | None = None  # absolute path
+    scopes: tuple[tuple[str, tuple[Glob, ...]], ...] = ()  # name, the globs of its files
 
     def settings(self) -> Settings:
         """The run settings this configuration sets; defaults for what it does not."""
@@ -258,8 +259,11 @@ def _semantic_problems(data: Mapping[str, Any], root: str, catalog: Catalog) -> 
             yield ("severity", rule), True, _selector_problem(rule, catalog) or ""
         elif catalog[rule].name == UNCONFIGURABLE:
             yield ("severity", rule), True, f"{rule} is svclint's own failure and is always an error"
-    globs = [(("exclude", i), glob, False) for i, glob in enumerate(data.get("exclude", ()))]
+    globs: list[tuple[JsonPath, str, bool]] = [(("exclude", i), glob, False)
+                                               for i, glob in enumerate(data.get("exclude", ()))]
     globs += [(("per-file-ignores", glob), glob, True) for glob in data.get("per-file-ignores", {})]
+    globs += [(("scopes", name, i), glob, False)
+              for name, scope_globs in data.get("scopes", {}).items() for i, glob in enumerate(scope_globs)]
     for at, glob, on_key in globs:
         try:
             compile_glob(glob, root)
@@ -297,4 +301,6 @@ def _config(data: Mapping[str, Any], path: str, catalog: Catalog) -> Config:
         kube_version=parse_kube_version(data["kube-version"]) if "kube-version" in data else None,
         fail_on=data.get("fail-on"),
         baseline=os.path.normpath(os.path.join(root, data["baseline"])) if "baseline" in data else None,
+        scopes=tuple((name, tuple(compile_glob(glob, root) for glob in globs))
+                     for name, globs in data.get("scopes", {}).items()),
     )

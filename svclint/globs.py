@@ -73,7 +73,22 @@ def relative(path: str, root: str) -> str:
 
 def matches(glob: Glob, path: str) -> bool:
     """Whether ``path`` or one of the directories it is in matches ``glob``."""
-    rel = relative(path, glob.root)
+    return matches_relative(glob, relative(path, glob.root))
+
+
+def matches_name(glob: Glob, rel: str) -> bool:
+    """Whether ``glob`` matches ``rel`` (relative to ``glob.root``) itself, not a directory above it.
+
+    ``matches`` is this or ``matches_relative`` of the directory above, which callers can cache.
+    """
+    if glob.anchored:
+        return not (rel == ".." or rel.startswith("../")) and glob.regex.fullmatch(rel) is not None
+    name = rel.rpartition("/")[2]
+    return name not in ("", ".", "..") and glob.regex.fullmatch(name) is not None
+
+
+def matches_relative(glob: Glob, rel: str) -> bool:
+    """``matches`` for a path already made relative to ``glob.root`` (``relative`` is the slow part)."""
     parts = rel.split("/")
     if glob.anchored:
         if parts[0] == "..":

@@ -9,14 +9,16 @@ on a tie ``ignore`` wins.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from svclint.baseline import Baseline
 from svclint.catalog import Catalog
 from svclint.config import ALL, UNCONFIGURABLE, Config, Selection
 from svclint.diagnostics import Severity
-from svclint.globs import Glob, matches
+from svclint.globs import Glob, matches, matches_name, matches_relative, relative
+from svclint.project import DEFAULT_SCOPE
 
 #: Specificity of a full rule name or code; prefixes count their length (at most "SVC30", 5).
 _EXACT = 6
@@ -24,7 +26,7 @@ _EXACT = 6
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """Selection, per-file ignores, severities, exclusions, context and baseline of one run.
+    """Selection, per-file ignores, severities, exclusions, context, baseline and scopes of one run.
 
     The default reports every rule at its catalog severity.
     """
@@ -35,6 +37,7 @@ class Policy:
     exclude: tuple[Glob, ...] = ()
     context: tuple[str, ...] = ()  # paths loaded for cross-object rules, not reported on
     baseline: Baseline | None = None
+    scopes: tuple[tuple[str, tuple[Glob, ...]], ...] = ()  # name, the globs of its files
 
     def excluded(self, path: str) -> bool:
         """Whether a file or directory is left out of the run."""
@@ -43,6 +46,36 @@ class Policy:
     def ignored_rules(self, path: str) -> frozenset[str]:
         """Rule names that per-file-ignores turns off in ``path``."""
         return frozenset().union(*(rules for glob, rules in self.per_file_ignores if matches(glob, path)))
+
+    def scope_lookup(self) -> Callable[[str], tuple[str, ...]]:
+        """For one run's files: the scopes a file is in, in the configuration's order, or the
+        default scope when none names it (each glob as ``globs.matches`` would match it).
+
+        Each directory is made relative and matched once (``os.path.relpath`` and the matching of
+        every parent directory are the slow part); per file only its own path is matched.
+        """
+
+        @cache
+        def in_directory(directory: str) -> tuple[dict[str, str], tuple[bool, ...]]:
+            bases = {glob.root: relative(directory or os.curdir, glob.root)
+                     for _, globs in self.scopes for glob in globs}
+            hits = tuple(any(bases[glob.root] != os.curdir and matches_relative(glob, bases[glob.root])
+                             for glob in globs) for _, globs in self.scopes)
+            return bases, hits
+
+        def scopes_of(path: str) -> tuple[str, ...]:
+            directory, name = os.path.split(path)
+            bases, hits = in_directory(directory)
+
+            def names_file(glob: Glob) -> bool:
+                base = bases[glob.root]
+                return matches_name(glob, name if base == os.curdir else f"{base}/{name}")
+
+            names = tuple(scope for (scope, globs), hit in zip(self.scopes, hits)
+                          if hit or any(names_file(glob) for glob in globs))
+            return names or (DEFAULT_SCOPE,)
+
+        return scopes_of
 
     def selects(self, rule: str) -> bool:
         """Whether ``rule`` is selected at all (svclint's own failure always is)."""
@@ -96,4 +129,5 @@ def build_policy(config: Config, command_line: Selection, catalog: Catalog, *,
         exclude=config.exclude,
         context=(*(os.path.relpath(path) for path in config.context), *context),
         baseline=baseline,
+        scopes=config.scopes,
     )

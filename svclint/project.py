@@ -1,14 +1,22 @@
-"""The cross-object indexes, built once per run, that keep every rule linear."""
+"""The cross-object indexes, built once per run, that keep every rule linear.
+
+Objects meet only within a scope: the files of one cluster (see ``scopes`` in the
+configuration). Every index is kept per scope, and a file in several scopes (a kustomize base
+shared by overlays) is entered in each of them once, so lookups stay exact and the indexes
+linear in the objects times the scopes of their files. Without scopes every file is in
+``DEFAULT_SCOPE``.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, TypeVar
 
 from svclint.diagnostics import JsonPath
+from svclint.k8s import quote
 from svclint.model import (
     KubeObject,
     PodTemplate,
@@ -84,20 +92,26 @@ class LabelIndex:
                 result.append(template)
         return result
 
-    def near_misses(self, selector: Mapping[str, str], namespace: str) -> list[tuple[PodTemplate, list[str]]]:
-        """Templates in ``namespace`` sharing a selector key, best first, with the keys that differ."""
+    def neighbours(self, selector: Mapping[str, str], namespace: str) -> list[PodTemplate]:
+        """Templates in ``namespace`` that have at least one of the selector's keys."""
         candidates: dict[int, PodTemplate] = {}
         for key in selector:
             for template in self.by_namespace_key.get((namespace, key), ()):
                 candidates.setdefault(id(template), template)
-        scored = []
-        for template in candidates.values():
-            differing = [k for k, v in selector.items() if not template.label_matches(k, v)]
-            # Fewest differing labels first, then the closest spelling (app=payment ~ payments).
-            likeness = sum(_likeness(selector[k], template.labels.get(k)) for k in differing)
-            scored.append(((len(differing), -likeness, template.owner.order), template, differing))
-        scored.sort(key=lambda item: item[0])
-        return [(template, differing) for _, template, differing in scored]
+        return list(candidates.values())
+
+
+def rank_near_misses(selector: Mapping[str, str],
+                     templates: Iterable[PodTemplate]) -> list[tuple[PodTemplate, list[str]]]:
+    """Templates best first, with the selector keys each one does not satisfy."""
+    scored = []
+    for template in templates:
+        differing = [k for k, v in selector.items() if not template.label_matches(k, v)]
+        # Fewest differing labels first, then the closest spelling (app=payment ~ payments).
+        likeness = sum(_likeness(selector[k], template.labels.get(k)) for k in differing)
+        scored.append(((len(differing), -likeness, template.owner.order), template, differing))
+    scored.sort(key=lambda item: item[0])
+    return [(template, differing) for _, template, differing in scored]
 
 
 def _likeness(wanted: str, actual: str | None) -> float:
@@ -108,54 +122,169 @@ def _freeze(index: dict[Any, list[PodTemplate]]) -> dict[Any, tuple[PodTemplate,
     return {key: tuple(values) for key, values in index.items()}
 
 
+#: The scope of the files that no configured scope names, and of every file when none is configured.
+DEFAULT_SCOPE = ""
+#: A file's path -> the names of the scopes it is in (never empty).
+ScopeOf = Callable[[str], tuple[str, ...]]
+
+_T = TypeVar("_T")
+
+
+def one_scope(path: str) -> tuple[str, ...]:
+    """Every file in the default scope: all inputs are one cluster."""
+    return (DEFAULT_SCOPE,)
+
+
+def describe_scopes(names: Sequence[str]) -> str:
+    """Scope names for a message: ``scope 'prod'``, ``scopes 'prod', 'staging'``."""
+    if tuple(names) == (DEFAULT_SCOPE,):
+        return "the default scope (files in no scope)"
+    shown = ", ".join(quote(name) for name in names)
+    return f"scope {shown}" if len(names) == 1 else f"scopes {shown}"
+
+
+def _union(groups: Sequence[Sequence[_T]], order: Callable[[_T], tuple[int, ...]]) -> Sequence[_T]:
+    """The items of several scopes' lists, each once; merged in the input order of their objects.
+
+    The sort is stable, so the items of one object (its ports, its templates) keep the order
+    they have in the lists. One list is returned as it is.
+    """
+    if len(groups) == 1:
+        return groups[0]
+    seen: set[int] = set()
+    items: list[_T] = []
+    for group in groups:
+        for item in group:
+            if id(item) not in seen:
+                seen.add(id(item))
+                items.append(item)
+    items.sort(key=order)
+    return items
+
+
+def _template_order(template: PodTemplate) -> tuple[int, ...]:
+    return template.owner.order
+
+
+def _use_order(use: NodePortUse) -> tuple[int, ...]:
+    return use.service.order
+
+
+def _select(labels: Mapping[str, LabelIndex], scopes: Iterable[str], selector: Mapping[str, str],
+            namespace: str | None) -> Sequence[PodTemplate]:
+    return _union([index.select(selector, namespace) for scope in scopes
+                   if (index := labels.get(scope)) is not None], _template_order)
+
+
 @dataclass(frozen=True, slots=True)
 class Project:
-    """What cross-object rules read: indexes built once, so every rule is linear."""
+    """What cross-object rules read: indexes built once per scope, so every rule is linear.
 
-    labels: LabelIndex
-    node_ports: Mapping[int, tuple[NodePortUse, ...]]
+    Rules ask through the object they check (``select(service, ...)``), so they see the objects
+    of its scopes only and never need to know how scopes are configured.
+    """
+
+    scopes: Mapping[str, tuple[str, ...]]  # file path -> the scopes it is in
+    labels: Mapping[str, LabelIndex]  # scope -> its pod templates by label
+    node_ports: Mapping[tuple[str, int], tuple[NodePortUse, ...]]  # (scope, number) -> claims, input order
     backends: Mapping[int, tuple[PodTemplate, ...]]  # id(Service) -> nearest templates it selects
     #: KubeObject.order of a repeated definition -> the first definition of that object in its file
     first_definitions: Mapping[tuple[int, int, int, int], KubeObject]
-    #: The first Service port (or health check) in input order that gets an auto-allocated node port
-    first_auto_node_port: tuple[KubeObject, JsonPath] | None
+    #: scope -> the first Service port (or health check) in input order with an auto-allocated node port
+    first_auto_node_ports: Mapping[str, tuple[KubeObject, JsonPath]]
+
+    def scopes_of(self, obj: KubeObject) -> tuple[str, ...]:
+        """The scopes an object's file is in."""
+        return self.scopes.get(obj.path, (DEFAULT_SCOPE,))
+
+    def shared_scopes(self, obj: KubeObject, other: KubeObject) -> tuple[str, ...]:
+        """The scopes both objects are in: empty when they never meet in a cluster."""
+        theirs = self.scopes_of(other)
+        return tuple(scope for scope in self.scopes_of(obj) if scope in theirs)
 
     def backends_of(self, service: KubeObject) -> tuple[PodTemplate, ...]:
-        """Templates a Service sends traffic to (same namespace), computed once per Service."""
+        """Templates a Service sends traffic to (same namespace and scope), computed once per Service."""
         return self.backends.get(id(service), ())
 
+    def select(self, obj: KubeObject, selector: Mapping[str, str], namespace: str | None) -> Sequence[PodTemplate]:
+        """Pod templates in ``obj``'s scopes that ``selector`` matches, in one namespace or (None) in any."""
+        return _select(self.labels, self.scopes_of(obj), selector, namespace)
 
-def build_project(objects: list[KubeObject]) -> Project:
-    """Index the run's objects: pod templates by label, node ports by number, Service backends."""
-    templates: list[PodTemplate] = []
+    def select_in_other_scopes(self, obj: KubeObject, selector: Mapping[str, str]) -> list[PodTemplate]:
+        """Pod templates (any namespace) that ``selector`` matches in files sharing no scope with ``obj``."""
+        mine = self.scopes_of(obj)
+        found = _select(self.labels, (scope for scope in self.labels if scope not in mine), selector, None)
+        return [template for template in found if not self.shared_scopes(obj, template.owner)]
+
+    def near_misses(self, obj: KubeObject, selector: Mapping[str, str],
+                    namespace: str) -> list[tuple[PodTemplate, list[str]]]:
+        """Templates in ``obj``'s scopes and ``namespace`` sharing a selector key, best first, with
+        the keys that differ."""
+        groups = [index.neighbours(selector, namespace) for scope in self.scopes_of(obj)
+                  if (index := self.labels.get(scope)) is not None]
+        return rank_near_misses(selector, _union(groups, _template_order))
+
+    def node_port_claims(self, service: KubeObject, number: int) -> Sequence[NodePortUse]:
+        """Claims on node port ``number`` by Services sharing a scope with ``service``, in input order."""
+        claims = [self.node_ports.get((scope, number), ()) for scope in self.scopes_of(service)]
+        return _union(claims, _use_order)
+
+    def first_auto_node_port(self, service: KubeObject) -> tuple[KubeObject, JsonPath] | None:
+        """The first port in input order, among the Services sharing a scope with ``service``, that
+        gets an auto-allocated node port."""
+        found = [auto for scope in self.scopes_of(service) if (auto := self.first_auto_node_ports.get(scope))]
+        return min(found, key=lambda auto: auto[0].order, default=None)
+
+
+def build_project(objects: list[KubeObject], scope_of: ScopeOf = one_scope) -> Project:
+    """Index the run's objects per scope: pod templates by label, node ports by number, Service backends.
+
+    ``scope_of`` is asked once per file.
+    """
+    scopes: dict[str, tuple[str, ...]] = {}
+    templates: dict[str, list[PodTemplate]] = defaultdict(list)
     for obj in objects:
+        in_scopes = scopes.get(obj.path)
+        if in_scopes is None:
+            in_scopes = scopes[obj.path] = scope_of(obj.path)
         if obj.custom:
-            templates.extend(embedded_templates(obj))
+            found = embedded_templates(obj)
         else:
             template = pod_template(obj)
-            if template is not None:
-                templates.append(template)
-    labels = LabelIndex.build(templates)
-    services = [obj for obj in objects if obj.kind == "Service" and not obj.custom]
-    node_ports: dict[int, list[NodePortUse]] = defaultdict(list)
+            found = [] if template is None else [template]
+        for scope in in_scopes:
+            templates[scope].extend(found)
+    labels = {scope: LabelIndex.build(templates[scope]) for scope in dict.fromkeys(
+        scope for in_scopes in scopes.values() for scope in in_scopes)}
+    node_ports: dict[tuple[str, int], list[NodePortUse]] = defaultdict(list)
     backends: dict[int, tuple[PodTemplate, ...]] = {}
-    first_auto: tuple[KubeObject, JsonPath] | None = None
-    for service in services:
-        for use in node_port_uses(service):
-            node_ports[use.number].append(use)
-        if first_auto is None:
-            first_auto = next(((service, at) for at in auto_node_ports(service)), None)
+    first_auto: dict[str, tuple[KubeObject, JsonPath]] = {}
+    for service in objects:
+        if service.kind != "Service" or service.custom:
+            continue
+        in_scopes = scopes[service.path]
+        uses = list(node_port_uses(service))
+        for scope in in_scopes:
+            for use in uses:
+                node_ports[(scope, use.number)].append(use)
+        if any(scope not in first_auto for scope in in_scopes):
+            auto = next(((service, at) for at in auto_node_ports(service)), None)
+            if auto is not None:
+                for scope in in_scopes:
+                    first_auto.setdefault(scope, auto)
         selector = service_selector(service)
         if selector is not None and service_type(service) != "ExternalName":
-            backends[id(service)] = nearest(service, labels.select(selector, service.namespace))
-    return Project(labels, {k: tuple(v) for k, v in node_ports.items()}, backends, first_definitions(objects),
-                   first_auto)
+            backends[id(service)] = nearest(service, _select(labels, in_scopes, selector, service.namespace))
+    return Project(scopes, labels, {k: tuple(v) for k, v in node_ports.items()}, backends,
+                   first_definitions(objects), first_auto)
 
 
 def first_definitions(objects: list[KubeObject]) -> dict[tuple[int, int, int, int], KubeObject]:
     """Objects defined again in the same file (kind, namespace and name), mapped to the first definition.
 
-    Objects without a ``metadata.name`` (``generateName``) are each a new object.
+    Only repeats within one file count, so a definition is never compared across scopes (a file's
+    scopes are the same for all its objects). Objects without a ``metadata.name`` (``generateName``)
+    are each a new object.
     """
     first: dict[tuple[str, str, str, str], KubeObject] = {}
     repeated: dict[tuple[int, int, int, int], KubeObject] = {}
@@ -172,7 +301,7 @@ def _directories(path: str) -> list[str]:
     return path.replace("\\", "/").split("/")[:-1]
 
 
-def nearest(service: KubeObject, templates: list[PodTemplate]) -> tuple[PodTemplate, ...]:
+def nearest(service: KubeObject, templates: Sequence[PodTemplate]) -> tuple[PodTemplate, ...]:
     """The selected templates that live closest to the Service in the file tree.
 
     A repository often holds several independent apps or examples that reuse labels like

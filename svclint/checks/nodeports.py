@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Counterpart, Finding, RelatedFinding
 from svclint.k8s import quote, static_band_size
 from svclint.model import KubeObject, mapping, sequence, service_type
-from svclint.project import NodePortUse, node_port_uses
+from svclint.project import DEFAULT_SCOPE, NodePortUse, describe_scopes, node_port_uses
 
 
 @check("node-port-out-of-range")
@@ -35,7 +35,7 @@ def node_port_outside_static_band(service: KubeObject, ctx: Context) -> Iterator
     """Mirrors the port allocator's calculateRangeOffset and AllocateNext: auto-allocation takes
     ports above the static band first, so an explicit port there can be taken by a Service that
     is created earlier and gets its node port auto-allocated."""
-    auto = ctx.project.first_auto_node_port
+    auto = ctx.project.first_auto_node_port(service)
     if auto is None or ctx.settings.kube_version < STATIC_BAND_SINCE:
         return  # nothing auto-allocated here; before KEP-3668 allocation was random everywhere
     low, high = ctx.settings.node_port_range
@@ -69,7 +69,8 @@ def _conflicts(use: NodePortUse, earlier: NodePortUse) -> bool:
 
 @check("node-port-collision")
 def node_port_collision(service: KubeObject, ctx: Context) -> Iterator[Finding]:
-    """Mirrors the allocator: a node port has one owner cluster-wide, whatever the protocol."""
+    """Mirrors the allocator: a node port has one owner cluster-wide, whatever the protocol.
+    Only Services that share a scope (a cluster) are compared."""
     for number, uses in _claims(service, ctx):
         for index, use in enumerate(uses):
             if use.service is not service:
@@ -83,6 +84,9 @@ def node_port_collision(service: KubeObject, ctx: Context) -> Iterator[Finding]:
                        else "only entries of the same port (e.g. 53/TCP and 53/UDP) may share one")
             else:
                 owner = str(first.service.ref)
+                shared = ctx.project.shared_scopes(service, first.service)
+                if shared != (DEFAULT_SCOPE,):
+                    owner += f" (in {describe_scopes(shared)})"
                 why = "nodePorts are cluster-wide, across namespaces"
             yield Finding(
                 f"{use.field} {number} is already used by {owner}; {why}, so the API server rejects "
@@ -108,10 +112,11 @@ def _counterpart(use: NodePortUse, first: NodePortUse) -> Counterpart:
     ))
 
 
-def _claims(service: KubeObject, ctx: Context) -> Iterator[tuple[int, tuple[NodePortUse, ...]]]:
+def _claims(service: KubeObject, ctx: Context) -> Iterator[tuple[int, Sequence[NodePortUse]]]:
+    """Each node port the Service claims, with every claim on it in the Service's scopes."""
     numbers = dict.fromkeys(use.number for use in node_port_uses(service))
     for number in numbers:
-        yield number, ctx.project.node_ports.get(number, ())
+        yield number, ctx.project.node_port_claims(service, number)
 
 
 @check("node-port-not-allowed")

@@ -18,6 +18,7 @@ from svclint.model import (
     service_selector,
     service_type,
 )
+from svclint.project import describe_scopes
 
 _APPS_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
 
@@ -32,15 +33,16 @@ def _labels_at(template: PodTemplate) -> tuple[str | int, ...]:
 
 @check("service-selector-matches-nothing")
 def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Iterator[Finding]:
-    """Mirrors the EndpointSlice controller: same namespace, every selector pair on the pod."""
+    """Mirrors the EndpointSlice controller: same namespace (and cluster: scope), every selector
+    pair on the pod."""
     selector = service_selector(service)
     if selector is None or service_type(service) == "ExternalName" or ctx.project.backends_of(service):
         return
     if not labels_are_valid(selector):
         return  # invalid-label: the API server rejects the Service before it could select anything
-    labels = ctx.project.labels
+    project = ctx.project
     where = f'namespace "{service.namespace}"'
-    elsewhere = [t for t in labels.select(selector, None) if t.owner.namespace != service.namespace]
+    elsewhere = [t for t in project.select(service, selector, None) if t.owner.namespace != service.namespace]
     if elsewhere:
         namespaces = sorted({t.owner.namespace for t in elsewhere})
         yield Finding(
@@ -52,7 +54,21 @@ def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Itera
             related=(RelatedFinding("pods with these labels", elsewhere[0].owner, _labels_at(elsewhere[0])),),
         )
         return
-    near = labels.near_misses(selector, service.namespace)
+    other = project.select_in_other_scopes(service, selector)
+    if other:
+        owner = other[0].owner
+        yield Finding(
+            f"selector {_pairs(selector)} matches no pod in {where} in "
+            f"{describe_scopes(project.scopes_of(service))}; matching pods exist only in "
+            f"{describe_scopes(project.scopes_of(owner))} ({owner.ref}), another cluster: the Service "
+            "gets no endpoints",
+            at=("spec", "selector"),
+            help=f"if {owner.ref} runs in the same cluster as this Service, put both files in one scope "
+            "(`scopes` in the configuration)",
+            related=(RelatedFinding("pods with these labels", owner, _labels_at(other[0])),),
+        )
+        return
+    near = project.near_misses(service, selector, service.namespace)
     if not near:
         yield Finding(
             f"selector {_pairs(selector)} matches no pod template in {where}, and no workload there "
