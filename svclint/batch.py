@@ -98,7 +98,7 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
 
 def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> list[LoadedFile | PartResult]:
     if jobs <= 1:
-        return _work(tasks, settings, max_bytes)
+        return _work(tasks, settings, max_bytes, ship=False)
     # Contiguous batches of similar size: few round trips, balanced, input order kept.
     batches: list[list[Task]] = [[] for _ in range(jobs * 4)]
     weights = [len(t.text) if isinstance(t, _PartTask) else t.size for t in tasks]
@@ -108,11 +108,12 @@ def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> li
         batches[min(int(done / share), len(batches) - 1)].append(task)
         done += weight
     with ProcessPoolExecutor(jobs) as pool:
-        done_batches = pool.map(_work, [b for b in batches if b], repeat(settings), repeat(max_bytes))
+        done_batches = pool.map(_work, [b for b in batches if b], repeat(settings), repeat(max_bytes), repeat(True))
         return [result for batch in done_batches for result in batch]
 
 
-def _work(tasks: list[Task], settings: Settings, max_bytes: int) -> list[LoadedFile | PartResult]:
+def _work(tasks: list[Task], settings: Settings, max_bytes: int, ship: bool) -> list[LoadedFile | PartResult]:
+    """Load the tasks; ``ship``: the results go to another process, without position tables."""
     cache: dict[str, Any] = {}  # scalar resolution, shared by the tasks of one batch
     check = object_checker(settings, load_catalog(), discover_checks())
     results: list[LoadedFile | PartResult] = []
@@ -127,9 +128,9 @@ def _work(tasks: list[Task], settings: Settings, max_bytes: int) -> list[LoadedF
                                  task.source.is_stdin)
         if result.objects:
             # Object-scope findings are located here, with the positions; the rest of the run
-            # needs few of them, so they are dropped rather than pickled (see _with_lazy_positions).
+            # needs few of them, so they are not pickled (see _with_lazy_positions).
             result = dataclasses.replace(result, diagnostics=tuple(check(result.objects)),
-                                         objects=_without_positions(result.objects))
+                                         objects=_without_positions(result.objects) if ship else result.objects)
         results.append(result)
     return results
 
@@ -143,14 +144,14 @@ def _without_positions(objects: tuple[KubeObject, ...]) -> tuple[KubeObject, ...
         if copy is None:
             assert isinstance(document, YamlDocument)
             copy = stripped[id(document)] = dataclasses.replace(document, positions=None)
-        result.append(dataclasses.replace(obj, document=copy))
+        result.append(obj.with_document(copy))
     return tuple(result)
 
 
 def _with_lazy_positions(loaded: LoadedFile) -> LoadedFile:
     """Objects whose documents find their positions again, in the file's text, when asked."""
-    if not loaded.objects or loaded.text is None:
-        return loaded
+    if not loaded.objects or loaded.text is None or loaded.objects[0].document.positions is not None:
+        return loaded  # nothing to find again: loaded in this process, or no objects
     source = Reparse(loaded.text, loaded.part_starts)
     lazy: dict[int, LazyDocument] = {}
     objects = []
@@ -160,7 +161,7 @@ def _with_lazy_positions(loaded: LoadedFile) -> LoadedFile:
         if view is None:
             assert isinstance(document, YamlDocument)
             view = lazy[id(document)] = LazyDocument(document, source, obj.order[1])
-        objects.append(dataclasses.replace(obj, document=view))
+        objects.append(obj.with_document(view))
     return dataclasses.replace(loaded, objects=tuple(objects))
 
 

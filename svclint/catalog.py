@@ -6,6 +6,7 @@ Its format is ``schemas/rule.schema.json``; the test suite validates every entry
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -102,6 +103,7 @@ def catalog_files() -> list[tuple[str, str]]:
     )
 
 
+@functools.cache  # immutable, and read by the main process and by every worker batch
 def load_catalog() -> Catalog:
     """Read the catalog shipped with svclint."""
     rules = []

@@ -88,6 +88,13 @@ class KubeObject:
     #: Schema violations; ``data`` is then a repaired copy, and no rule runs on the object.
     violations: tuple[Violation, ...] = ()
 
+    def with_document(self, document: Document) -> KubeObject:
+        """The same object over another view of its document (dataclasses.replace is 10x slower)."""
+        copy = object.__new__(KubeObject)
+        for name in self.__slots__:
+            object.__setattr__(copy, name, document if name == "document" else getattr(self, name))
+        return copy
+
     @property
     def ref(self) -> ObjectRef:
         return ObjectRef(self.api_version, self.kind, self.namespace, self.name)
