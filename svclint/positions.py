@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol
 
 from svclint.diagnostics import JsonPath, Span
-from svclint.yamlparse import Positions, Region, YamlDocument, parse_stream
+from svclint.yamlparse import ODD_BREAKS, Positions, Region, YamlDocument, parse_stream
 
 
 class Document(Protocol):
@@ -24,25 +25,44 @@ class Document(Protocol):
 
 
 class Reparse:
-    """A file's text, parsed again (one part at a time, each once) when positions are needed.
+    """A file's text, parsed again when positions are needed: only the lines of the document
+    asked for, each document once.
 
     Worker processes send objects back without their position tables: those are three quarters
-    of what would be pickled, and only the few objects named by a cross-object finding need them.
+    of what would be pickled, and only the objects named by a cross-object finding need them.
     """
 
     def __init__(self, text: str, part_starts: tuple[int, ...]) -> None:
         self._text = text
         self._starts = (*part_starts, len(text))
-        self._parts: dict[int, tuple[YamlDocument, ...]] = {}
+        self._lines: dict[int, list[int] | None] = {}  # per part: where its lines start (None: odd breaks)
+        self._documents: dict[tuple[int, int], YamlDocument | None] = {}
 
-    def document(self, part: int, index: int) -> YamlDocument | None:
-        """Document ``index`` of part ``part`` (the parts the file was parsed in, and their numbering)."""
-        if part not in self._parts:
-            start, end = self._starts[part], self._starts[part + 1]
-            offset = self._text.count("\n", 0, start)
-            self._parts[part] = parse_stream(self._text[start:end], None, offset).documents
-        documents = self._parts[part]
-        return documents[index] if 0 <= index < len(documents) else None
+    def document(self, part: int, index: int, region: Region) -> YamlDocument | None:
+        """Document ``index`` of part ``part`` (as the file was parsed), whose root spans ``region``."""
+        key = (part, index)
+        if key not in self._documents:
+            self._documents[key] = self._parse(part, index, region)
+        return self._documents[key]
+
+    def _parse(self, part: int, index: int, region: Region) -> YamlDocument | None:
+        start, end = self._starts[part], self._starts[part + 1]
+        text = self._text[start:end]
+        offset = self._text.count("\n", 0, start)
+        if part not in self._lines:
+            self._lines[part] = None if ODD_BREAKS.search(text) else [0, *(m.end() for m in _LF.finditer(text))]
+        lines = self._lines[part]
+        if lines is None:  # lines other than LF or CRLF: the whole part, as it was parsed
+            documents = parse_stream(text, None, offset).documents
+            return documents[index] if 0 <= index < len(documents) else None
+        first, last = region[0], region[2] + 1
+        # The document's lines after as many empty ones: its positions are those of the part.
+        piece = "\n" * first + text[lines[first]:lines[last] if last < len(lines) else len(text)]
+        documents = parse_stream(piece, None, offset).documents
+        return documents[0] if documents else None
+
+
+_LF = re.compile("\n")
 
 
 class LazyDocument:
@@ -59,7 +79,7 @@ class LazyDocument:
     @property
     def positions(self) -> Positions | None:
         if self._positions is False:
-            again = self._source.document(self._part, self.index)
+            again = self._source.document(self._part, self.index, self.region)
             self._positions = again.positions if again is not None else None
         assert self._positions is not True
         return self._positions

@@ -349,7 +349,7 @@ def parse_stream(text: str, cache: dict[str, Any] | None = None, line_offset: in
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 # Line breaks libyaml counts besides LF: parts would start at the wrong line after one.
-_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 def split_stream(text: str, part_size: int) -> list[tuple[str, int]]:
@@ -361,7 +361,7 @@ def split_stream(text: str, part_size: int) -> list[tuple[str, int]]:
     with directives (``%YAML``) are left whole, as a directive belongs to the next document, and
     so are streams with line breaks other than LF and CRLF, which would shift the line count.
     """
-    if len(text) < 2 * part_size or _DIRECTIVE.search(text) or _ODD_BREAKS.search(text):
+    if len(text) < 2 * part_size or _DIRECTIVE.search(text) or ODD_BREAKS.search(text):
         return [(text, 0)]
     parts: list[tuple[str, int]] = []
     start = line = 0

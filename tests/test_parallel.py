@@ -110,3 +110,19 @@ def test_cross_object_findings_find_their_positions_again(tmp_path: Path, monkey
         ("node-port-collision", "a-big.yaml", 7 * 390 + 7, 7 * 5 + 7),
         ("node-port-collision", "b-list.yaml", 9, 7 * 399 + 7),
     ]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_positions_found_again_whatever_the_line_breaks(tmp_path: Path, newline: str) -> None:
+    # Only the document's own lines are parsed again (CR-only text: the whole file), after
+    # comments and other documents: the spans are those of a run that kept every position.
+    first = "# a comment\n---\n" + _manifests(3).replace("30002", "30009")
+    second = "\n\n# notes\n" + _manifests(1).replace("30000", "30009").replace("s0", "z0")
+    files = [("a.yaml", first.replace("\n", newline)), ("b.yaml", second.replace("\n", newline))]
+    for name, text in files:
+        (tmp_path / name).write_bytes(text.encode())
+    expected = lint_sources([(str(tmp_path / name), text.encode()) for name, text in files])
+    found = lint([str(tmp_path)], jobs=2)
+    assert found.diagnostics == expected.diagnostics
+    assert [(d.rule, d.span.line, d.related[0].span.line) for d in found.diagnostics] == [
+        ("node-port-collision", 10, 23)]
