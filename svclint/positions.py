@@ -56,9 +56,9 @@ class Reparse:
             documents = parse_stream(text, None, offset).documents
             return documents[index] if 0 <= index < len(documents) else None
         first, last = region[0], region[2] + 1
-        # The document's lines after as many empty ones: its positions are those of the part.
-        piece = "\n" * first + text[lines[first]:lines[last] if last < len(lines) else len(text)]
-        documents = parse_stream(piece, None, offset).documents
+        # The document's own lines: its regions count from its first line (its line_offset says so).
+        piece = text[lines[first]:lines[last] if last < len(lines) else len(text)]
+        documents = parse_stream(piece, None, offset + first).documents
         return documents[0] if documents else None
 
 
@@ -66,23 +66,42 @@ _LF = re.compile("\n")
 
 
 class LazyDocument:
-    """A document whose position table is parsed again from its file's text on first use."""
+    """A document whose position table is parsed again from its file's text on first use.
 
-    __slots__ = ("_part", "_positions", "_source", "index", "line_offset", "region", "value")
+    Its regions and line offset are replaced by those of the parse, which count from the
+    document's first line: the three are always read together.
+    """
+
+    __slots__ = ("_line_offset", "_part", "_positions", "_region", "_source", "index", "value")
 
     def __init__(self, document: YamlDocument, source: Reparse, part: int) -> None:
-        self.index, self.value, self.region = document.index, document.value, document.region
-        self.line_offset = document.line_offset
+        self.index, self.value = document.index, document.value
+        self._region, self._line_offset = document.region, document.line_offset
         self._source, self._part = source, part
         self._positions: Positions | None | bool = False  # False: not parsed yet
 
+    def _load(self) -> None:
+        if self._positions is False:
+            again = self._source.document(self._part, self.index, self._region)
+            self._positions = None
+            if again is not None:
+                self._positions, self._region, self._line_offset = again.positions, again.region, again.line_offset
+
     @property
     def positions(self) -> Positions | None:
-        if self._positions is False:
-            again = self._source.document(self._part, self.index, self.region)
-            self._positions = again.positions if again is not None else None
-        assert self._positions is not True
+        self._load()
+        assert self._positions is not True and self._positions is not False
         return self._positions
+
+    @property
+    def region(self) -> Region:
+        self._load()
+        return self._region
+
+    @property
+    def line_offset(self) -> int:
+        self._load()
+        return self._line_offset
 
 
 def _span(region: Region, line_offset: int) -> Span:
