@@ -36,6 +36,7 @@ class Reparse:
         self._text = text
         self._starts = (*part_starts, len(text))
         self._lines: dict[int, list[int] | None] = {}  # per part: where its lines start (None: odd breaks)
+        self._offsets: dict[int, int] = {}  # per part: the lines before it
         self._documents: dict[tuple[int, int], YamlDocument | None] = {}
 
     def document(self, part: int, index: int, region: Region) -> YamlDocument | None:
@@ -48,7 +49,9 @@ class Reparse:
     def _parse(self, part: int, index: int, region: Region) -> YamlDocument | None:
         start, end = self._starts[part], self._starts[part + 1]
         text = self._text[start:end]
-        offset = self._text.count("\n", 0, start)
+        if part not in self._offsets:
+            self._offsets[part] = self._text.count("\n", 0, start)
+        offset = self._offsets[part]
         if part not in self._lines:
             self._lines[part] = None if ODD_BREAKS.search(text) else [0, *(m.end() for m in _LF.finditer(text))]
         lines = self._lines[part]
