@@ -188,7 +188,7 @@ class _Compiler:
         checks: list[Predicate] = []
         unknown = set(schema) - _ANNOTATIONS - {
             "type", "properties", "additionalProperties", "items", "enum", "const", "$ref",
-            "required", "allOf", "anyOf", "oneOf", "if", "then", "else", "minimum", "maximum",
+            "required", "allOf", "anyOf", "oneOf", "if", "then", "else",
         }
         if unknown:
             raise ValueError(f"the fast validator does not support {sorted(unknown)}")
@@ -198,10 +198,6 @@ class _Compiler:
             checks.append(_type_check(schema["type"]))
         if "enum" in schema or "const" in schema:
             checks.append(_value_check(schema.get("enum", [schema.get("const")])))
-        if "minimum" in schema or "maximum" in schema:
-            low, high = schema.get("minimum"), schema.get("maximum")
-            checks.append(lambda v: type(v) is not int or (
-                (low is None or v >= low) and (high is None or v <= high)))
         if "required" in schema:
             required = tuple(schema["required"])
             checks.append(lambda v: not isinstance(v, dict) or all(k in v for k in required))
@@ -391,9 +387,6 @@ def _violation(error: ValidationError) -> Violation:
                          f"add {missing} to {field}", on_key=bool(at))
     if error.validator in ("anyOf", "oneOf"):
         return Violation(at, f"{field} must be {_alternatives(error.validator_value)}, not {_describe(value)}")
-    if error.validator in ("minimum", "maximum"):
-        bound = "at least" if error.validator == "minimum" else "at most"
-        return Violation(at, f"{field} must be {bound} {error.validator_value}, not {quote(value)}")
     return Violation(at, f"{field}: {error.message}")
 
 
@@ -412,9 +405,3 @@ def _alternatives(options: list[Any]) -> str:
         elif isinstance(option, dict) and isinstance(option.get("description"), str):
             phrases.append(option["description"].rstrip("."))
     return " or ".join(dict.fromkeys(phrases)) or "one of the allowed forms"
-
-
-def iter_violations(kind: str, data: Any) -> Iterator[Violation]:
-    """Every violation of ``data`` (for tests and tools; the loader uses ``validate``)."""
-    for error in sorted(reference_validator(kind).iter_errors(data), key=_error_order):
-        yield _violation(error)

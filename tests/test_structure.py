@@ -29,7 +29,7 @@ from test_k8s_schemas import (
     yaml_value,
 )
 
-from svclint.structure import _violation, fast_validator, reference_validator, validate
+from svclint.structure import _Compiler, _violation, fast_validator, reference_validator, validate
 
 
 def _has_float(value: Any, integral_only: bool = False) -> bool:
@@ -261,3 +261,26 @@ def test_an_invalid_workload_still_backs_its_service() -> None:
     """
     [d] = lint(text)
     assert (d.rule, d.span.line, text_at(text, d)) == ("schema-violation", 19, "true")
+
+
+def test_compiled_keywords_the_shipped_schemas_do_not_use_yet_agree_with_jsonschema() -> None:
+    # anyOf, oneOf and if/then/else are compiled too; the fast path must never accept what
+    # jsonschema rejects, whatever schema is added later.
+    schema = {
+        "$id": "https://svclint.dev/schemas/test.json",
+        "properties": {
+            "a": {"anyOf": [{"type": "integer"}, {"type": "string", "enum": ["x", "y"]}]},
+            "b": {"oneOf": [{"type": "string"}, {"enum": ["s", None]}]},
+            "c": {"if": {"type": "string"}, "then": {"enum": ["on", "off"]}, "else": {"type": "boolean"}},
+        },
+        "required": ["a"],
+    }
+    fast = _Compiler({schema["$id"]: schema}).compile(schema, schema["$id"])
+    reference = Draft202012Validator(schema)
+    values = [None, True, 0, 1.5, "", "x", "s", "on", "z", [], {}]
+    for key in ("a", "b", "c"):
+        for value in values:
+            obj = {"a": 1, key: value}
+            valid = reference.is_valid(obj)
+            assert fast(obj) == valid or (not fast(obj) and _has_float(obj)), (key, value)
+    assert not fast({"b": "s"})  # required
