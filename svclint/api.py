@@ -7,7 +7,7 @@ import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from svclint.batch import load_all
+from svclint.batch import load_all, load_file
 from svclint.catalog import Catalog, load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import CheckedObject, Diagnostic, Severity
@@ -20,7 +20,6 @@ from svclint.loader import (
     LoadedFile,
     Source,
     discover,
-    load_source,
     source_key,
 )
 from svclint.policy import Policy
@@ -70,9 +69,8 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
     def load() -> list[LoadedFile]:
         cache: dict[str, object] = {}
         check = object_checker(settings, catalog, discover_checks())
-        loaded = [load_source(path, data, index, settings.default_namespace, cache, rendered=path == STDIN)
-                  for index, (path, data) in enumerate(sources)]
-        return [dataclasses.replace(file, diagnostics=tuple(check(file.objects))) for file in loaded]
+        return [load_file(path, data, index, settings, check, cache, rendered=path == STDIN)
+                for index, (path, data) in enumerate(sources)]
 
     return _without_gc(lambda: _check(load(), settings, catalog, policy or Policy()))
 

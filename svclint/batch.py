@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
@@ -17,6 +17,7 @@ from typing import Any
 
 from svclint.catalog import load_catalog
 from svclint.checks import discover_checks
+from svclint.diagnostics import Diagnostic
 from svclint.engine import object_checker
 from svclint.loader import (
     MAX_FILE_BYTES,
@@ -27,6 +28,7 @@ from svclint.loader import (
     decode,
     join_parts,
     load_source,
+    locate,
     parse_part,
     read_source,
 )
@@ -118,51 +120,54 @@ def _work(tasks: list[Task], settings: Settings, max_bytes: int, ship: bool) -> 
     check = object_checker(settings, load_catalog(), discover_checks())
     results: list[LoadedFile | PartResult] = []
     for task in tasks:
-        result: LoadedFile | PartResult
         if isinstance(task, _PartTask):
-            result = parse_part(task.path, task.text, task.line_offset, (task.index, task.part),
-                                settings.default_namespace, cache)
+            part = parse_part(task.path, task.text, task.line_offset, (task.index, task.part),
+                              settings.default_namespace, cache)
+            located = locate(part.objects, Reparse(task.text, (0,), task.line_offset, task.part))
+            results.append(dataclasses.replace(part, diagnostics=tuple(check(located)),
+                                               objects=_shipped(located) if ship else located))
         else:
             data = read_source(task.source, task.data, max_bytes)
-            result = load_source(task.source.path, data, task.index, settings.default_namespace, cache,
-                                 task.source.is_stdin)
-        if result.objects:
-            # Object-scope findings are located here, with the positions; the rest of the run
-            # needs few of them, so they are not pickled (see _with_lazy_positions).
-            result = dataclasses.replace(result, diagnostics=tuple(check(result.objects)),
-                                         objects=_without_positions(result.objects) if ship else result.objects)
-        results.append(result)
+            results.append(load_file(task.source.path, data, task.index, settings, check, cache,
+                                     task.source.is_stdin, ship))
     return results
 
 
-def _without_positions(objects: tuple[KubeObject, ...]) -> tuple[KubeObject, ...]:
-    stripped: dict[int, YamlDocument] = {}  # one copy per document (List items share theirs)
+def load_file(path: str, data: bytes | str, index: int, settings: Settings,
+              check: Callable[[Iterable[KubeObject]], list[Diagnostic]], cache: dict[str, Any] | None = None,
+              rendered: bool = False, ship: bool = False) -> LoadedFile:
+    """``loader.load_source``, and the object-scope checks (``check``) on the objects it found.
+
+    ``ship``: the result goes to another process; its objects go without position tables,
+    which are three quarters of what would be pickled and rarely needed (see _with_lazy_positions).
+    """
+    loaded = load_source(path, data, index, settings.default_namespace, cache, rendered)
+    if not loaded.objects:
+        return loaded
+    return dataclasses.replace(loaded, diagnostics=tuple(check(loaded.objects)),
+                               objects=_shipped(loaded.objects) if ship else loaded.objects)
+
+
+def _shipped(objects: tuple[KubeObject, ...]) -> tuple[KubeObject, ...]:
+    """The objects with their documents as parsed, without position tables: what is pickled."""
+    plain: dict[int, YamlDocument] = {}  # one copy per document (List items share theirs)
     result = []
     for obj in objects:
         document = obj.document
-        copy = stripped.get(id(document))
+        copy = plain.get(id(document))
         if copy is None:
-            assert isinstance(document, YamlDocument)
-            copy = stripped[id(document)] = dataclasses.replace(document, positions=None)
+            parsed = document.parsed if isinstance(document, LazyDocument) else document
+            assert isinstance(parsed, YamlDocument)
+            copy = plain[id(document)] = dataclasses.replace(parsed, positions=None)
         result.append(obj.with_document(copy))
     return tuple(result)
 
 
 def _with_lazy_positions(loaded: LoadedFile) -> LoadedFile:
-    """Objects whose documents find their positions again, in the file's text, when asked."""
-    if not loaded.objects or loaded.text is None or loaded.objects[0].document.positions is not None:
-        return loaded  # nothing to find again: loaded in this process, or no objects
-    source = Reparse(loaded.text, loaded.part_starts)
-    lazy: dict[int, LazyDocument] = {}
-    objects = []
-    for obj in loaded.objects:
-        document = obj.document
-        view = lazy.get(id(document))
-        if view is None:
-            assert isinstance(document, YamlDocument)
-            view = lazy[id(document)] = LazyDocument(document, source, obj.order[1])
-        objects.append(obj.with_document(view))
-    return dataclasses.replace(loaded, objects=tuple(objects))
+    """A file from another process, whose objects find their positions again in its text."""
+    if not loaded.objects or loaded.text is None:
+        return loaded
+    return dataclasses.replace(loaded, objects=locate(loaded.objects, Reparse(loaded.text, loaded.part_starts)))
 
 
 def _size(source: Source, stdin: bytes | None) -> int:

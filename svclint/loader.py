@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from svclint.diagnostics import Diagnostic, Span
-from svclint.directives import Directive, scan
+from svclint.directives import MARKER, Directive, scan
 from svclint.model import KubeObject, is_analysed, mapping, sequence
+from svclint.positions import LazyDocument, Reparse
 from svclint.rendered import Segment, find_segments
 from svclint.structure import Violation, validate
 from svclint.yamlparse import YamlDocument, parse_stream, part_starts, split_stream
@@ -233,8 +234,12 @@ def load_source(path: str, data: bytes | str, file_index: int, default_namespace
 
 def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], default_namespace: str,
                cache: dict[str, Any] | None = None) -> PartResult:
-    """Parse one part of a file (``index``: file and part number) into objects and issues."""
-    result = parse_stream(text, cache, line_offset)
+    """Parse one part of a file (``index``: file and part number) into objects and issues.
+
+    Documents come without position tables (see ``locate``), except in a part with suppression
+    comments, which are told apart from text inside scalars with the positions.
+    """
+    result = parse_stream(text, cache, line_offset, positions=MARKER in text)
     issues = tuple(
         LoadIssue("duplicate-key" if p.kind == "duplicate-key" else "yaml-syntax-error",
                   p.message, path, _point(p.line + 1, p.column + 1))
@@ -269,8 +274,25 @@ def join_parts(path: str, text: str, parts: list[PartResult], starts: tuple[int,
         template = _template_issue(path, text)
         if template is not None:
             return LoadedFile(path, (), (template,), segments=segments)
-    return LoadedFile(path, tuple(objects), tuple(issues), tuple(directives), tuple(diagnostics), text, starts,
+    located = locate(tuple(objects), Reparse(text, starts))
+    return LoadedFile(path, located, tuple(issues), tuple(directives), tuple(diagnostics), text, starts,
                       segments=segments)
+
+
+def locate(objects: tuple[KubeObject, ...], text: Reparse) -> tuple[KubeObject, ...]:
+    """The objects, those parsed without position tables with documents that find their positions
+    again in ``text`` (where they were parsed) when a finding asks (see positions.LazyDocument)."""
+    lazy: dict[int, LazyDocument] = {}  # one per document (List items share theirs)
+    located = []
+    for obj in objects:
+        document = obj.document
+        if isinstance(document, YamlDocument) and document.positions is None:
+            view = lazy.get(id(document))
+            if view is None:
+                view = lazy[id(document)] = LazyDocument(document, text, obj.order[1])
+            obj = obj.with_document(view)
+        located.append(obj)
+    return tuple(located)
 
 
 def _template_issue(path: str, text: str) -> LoadIssue | None:

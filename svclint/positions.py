@@ -32,9 +32,13 @@ class Reparse:
     of what would be pickled, and only the objects named by a cross-object finding need them.
     """
 
-    def __init__(self, text: str, part_starts: tuple[int, ...]) -> None:
+    def __init__(self, text: str, part_starts: tuple[int, ...] = (0,), line_offset: int = 0,
+                 first_part: int = 0) -> None:
+        """``text`` is a file, parsed in parts starting at ``part_starts``, or one part of it
+        (``line_offset`` lines into the file, numbered ``first_part``)."""
         self._text = text
         self._starts = (*part_starts, len(text))
+        self._line_offset, self._first_part = line_offset, first_part
         self._lines: dict[int, list[int] | None] = {}  # per part: where its lines start (None: odd breaks)
         self._offsets: dict[int, int] = {}  # per part: the lines before it
         self._documents: dict[tuple[int, int], YamlDocument | None] = {}
@@ -47,10 +51,10 @@ class Reparse:
         return self._documents[key]
 
     def _parse(self, part: int, index: int, region: Region) -> YamlDocument | None:
-        start, end = self._starts[part], self._starts[part + 1]
+        start, end = self._starts[part - self._first_part], self._starts[part - self._first_part + 1]
         text = self._text[start:end]
         if part not in self._offsets:
-            self._offsets[part] = self._text.count("\n", 0, start)
+            self._offsets[part] = self._line_offset + self._text.count("\n", 0, start)
         offset = self._offsets[part]
         if part not in self._lines:
             self._lines[part] = None if ODD_BREAKS.search(text) else [0, *(m.end() for m in _LF.finditer(text))]
@@ -75,9 +79,10 @@ class LazyDocument:
     document's first line: the three are always read together.
     """
 
-    __slots__ = ("_line_offset", "_part", "_positions", "_region", "_source", "index", "value")
+    __slots__ = ("_line_offset", "_part", "_positions", "_region", "_source", "index", "parsed", "value")
 
     def __init__(self, document: YamlDocument, source: Reparse, part: int) -> None:
+        self.parsed = document  # as it was parsed, without positions
         self.index, self.value = document.index, document.value
         self._region, self._line_offset = document.region, document.line_offset
         self._source, self._part = source, part

@@ -71,7 +71,7 @@ class YamlDocument:
 
     index: int  # within the parsed text (a part of a file, see split_stream)
     value: Any
-    positions: Positions | None  # None when the document is a scalar
+    positions: Positions | None  # None when the document is a scalar, or was parsed without positions
     region: Region
     line_offset: int = 0  # lines before the parsed text: add to every line of the regions
 
@@ -331,15 +331,25 @@ def _problem_from_error(error: YAMLError) -> YamlProblem:
     return YamlProblem("syntax", str(error).splitlines()[0], 0, 0)
 
 
-def parse_stream(text: str, cache: dict[str, Any] | None = None, line_offset: int = 0) -> ParseResult:
+def parse_stream(text: str, cache: dict[str, Any] | None = None, line_offset: int = 0,
+                 positions: bool = True) -> ParseResult:
     """Parse every document of ``text``. A syntax error stops the stream; earlier documents stay.
 
     The C parser (libyaml, YAML 1.1 scanning rules) rejects a few inputs that YAML 1.2 and
     kubectl accept, such as ``[host:80]`` in flow style; only when it fails is the text parsed
     again with ruamel.yaml's pure-Python parser, whose verdict then stands. ``line_offset``
     says where ``text`` starts in its file (see split_stream).
+
+    ``positions=False``: documents come without position tables (``positions`` is None, the
+    ``region`` is there), to be parsed again for positions only if a finding needs them. Text
+    that is not plain data (anchors, aliases, merge keys, duplicate or complex keys, errors)
+    is parsed with positions all the same, so its problems are reported exactly.
     """
     cache = {} if cache is None else cache
+    if not positions:
+        quick = _build_values(_Parser(text).get_event, cache, line_offset)
+        if quick is not None:
+            return quick
     result = _build(_Parser(text).get_event, cache, line_offset)
     if any(p.kind == "syntax" for p in result.problems):
         result = _build(_pure_events(text), cache, line_offset)
@@ -418,6 +428,90 @@ def _build(next_event: Callable[[], Event], cache: dict[str, Any], line_offset: 
     if line_offset:
         problems = [YamlProblem(p.kind, p.message, p.line + line_offset, p.column) for p in problems]
     return ParseResult(tuple(documents), tuple(problems), complex_keys)
+
+
+class _NotPlain(Exception):
+    """The quick builder met something it leaves to the full one (see _build_values)."""
+
+
+def _build_values(next_event: Callable[[], Event], cache: dict[str, Any], line_offset: int) -> ParseResult | None:
+    """The documents' values and regions, without position tables; None for text that is not
+    plain data (see parse_stream), which the full builder then parses.
+
+    One loop with local state: this is most of the time svclint spends on a healthy manifest.
+    A value is resolved exactly as the full builder does it, so both give equal documents.
+    """
+    documents: list[YamlDocument] = []
+    stack: list[Any] = []  # the open containers' parents (None above the root) ...
+    keys: list[Any] = []  # ... and the key the open container is the value of
+    top: Any = None  # the open container
+    key: Any = _NO_KEY  # in a mapping: the key whose value comes next
+    root: Any = None
+    start = end = None  # the marks of the document's root
+    get = cache.get
+    try:
+        while True:
+            event: Any = next_event()
+            kind = event.__class__
+            if kind is ScalarEvent:
+                if event.anchor is not None:
+                    raise _NotPlain
+                text, tag = event.value, event.ctag
+                plain = tag is None and event.implicit[0]
+                if plain:
+                    value = get(text, _NO_KEY)
+                    if value is _NO_KEY:
+                        value = cache[text] = resolve_plain(text)
+                elif tag is None or tag == "!":
+                    value = text
+                else:
+                    value = _resolve_tagged(str(tag), text)
+                if top.__class__ is dict:
+                    if key is _NO_KEY:  # a key: its text, as in _DocumentBuilder.on_scalar
+                        if plain and text == _MERGE:
+                            raise _NotPlain
+                        key = value if value.__class__ is str else text if plain else str(value)
+                    elif key in top:
+                        raise _NotPlain  # a duplicate key
+                    else:
+                        top[key] = value
+                        key = _NO_KEY
+                elif top is None:
+                    root, start, end = value, event.start_mark, event.end_mark
+                else:
+                    top.append(value)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None or len(stack) >= MAX_DEPTH:
+                    raise _NotPlain
+                container: Any = {} if kind is MappingStartEvent else []
+                if top.__class__ is dict:
+                    if key is _NO_KEY or key in top:
+                        raise _NotPlain  # a complex or duplicate key
+                    top[key] = container
+                elif top is None:
+                    root, start = container, event.start_mark
+                else:
+                    top.append(container)
+                stack.append(top)
+                keys.append(key)
+                top, key = container, _NO_KEY
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                top, key = stack.pop(), keys.pop()
+                if top is None:
+                    end = event.end_mark
+                elif top.__class__ is dict:
+                    key = _NO_KEY  # the container was that key's value
+            elif kind is DocumentEndEvent:
+                assert start is not None and end is not None
+                region = (start.line, start.column, end.line, end.column)
+                documents.append(YamlDocument(len(documents), root, None, region, line_offset))
+            elif kind is StreamEndEvent:
+                break
+            elif kind is AliasEvent:
+                raise _NotPlain
+    except (YAMLError, _NotPlain):
+        return None
+    return ParseResult(tuple(documents), (), False)
 
 
 class _Parser(CParser):  # type: ignore[misc]
