@@ -144,12 +144,21 @@ def _name_syntax(text: str) -> str:
     return "must start and end with a letter or digit"
 
 
+# Every rule of label_key_problem and label_value_problem at once: the common, valid case in one match.
+_VALID_LABEL_KEY = re.compile(
+    rf"(?:(?=[^/]{{1,{DNS1123_SUBDOMAIN_MAX}}}/){_DNS1123_LABEL}(?:\.{_DNS1123_LABEL})*/)?"
+    rf"(?=[^/]{{1,{QUALIFIED_NAME_MAX}}}\Z){_QUALIFIED_NAME.pattern}")
+_VALID_LABEL_VALUE = re.compile(rf"(?=.{{0,{LABEL_VALUE_MAX}}}\Z)(?:{_QUALIFIED_NAME.pattern})?", re.DOTALL)
+
+
 def label_key_problem(key: str) -> str | None:
     """``IsQualifiedName`` (label keys, appProtocol, loadBalancerClass): why ``key`` is invalid, or None.
 
     ``[prefix/]name``: the name 1-63 characters of ``[-A-Za-z0-9_.]`` with an alphanumeric at
     both ends (uppercase allowed), the optional prefix a lowercase DNS-1123 subdomain.
     """
+    if _VALID_LABEL_KEY.fullmatch(key) is not None:
+        return None
     if key.count("/") > 1:
         return "has more than one '/'"
     prefix, slash, name = key.rpartition("/")
@@ -170,6 +179,8 @@ def label_key_problem(key: str) -> str | None:
 
 def label_value_problem(value: str) -> str | None:
     """``IsValidLabelValue``: why ``value`` is not a label value, or None. Empty values are valid."""
+    if _VALID_LABEL_VALUE.fullmatch(value) is not None:
+        return None
     if len(value) > LABEL_VALUE_MAX:
         return f"is {len(value)} characters long (at most {LABEL_VALUE_MAX})"
     if value and _QUALIFIED_NAME.fullmatch(value) is None:

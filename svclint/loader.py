@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +66,7 @@ class Source:
     path: str
     real: str | None  # None for stdin
     error: str | None = None  # why it cannot be read (a directory that cannot be listed)
+    resolved: str | None = None  # its real path, when a directory walk already knows it
 
     @property
     def is_stdin(self) -> bool:
@@ -110,43 +110,63 @@ def discover(paths: Sequence[str], excluded: Callable[[str], bool] | None = None
 def source_key(source: Source) -> str:
     """What makes two sources the same file: the real path. Stdin named like a file is that file
     (an editor's unsaved buffer replaces the file on disk); unnamed, it is itself."""
+    if source.resolved is not None:
+        return source.resolved
     return source.path if source.path == STDIN else os.path.realpath(source.real or source.path)
 
 
 def _walk(top: str, excluded: Callable[[str], bool] | None) -> Iterator[Source]:
+    """The manifests under ``top``: a directory's files (sorted), then its subdirectories.
+
+    ``os.scandir`` says without a system call whether an entry is a directory, a regular file
+    or a link, so a plain file's real path is its directory's plus its name (``realpath`` on
+    every file cost five ``lstat`` each).
+    """
     visited: set[str] = set()
-    failures: list[OSError] = []
-    for root, dirs, files in os.walk(top, followlinks=True, onerror=failures.append):
-        for error in failures:
-            yield Source(str(error.filename), None, error=f"cannot list directory: {error.strerror or error}")
-        failures.clear()
-        real = os.path.realpath(root)
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        real = os.path.realpath(directory)
         if real in visited:
-            dirs[:] = []
             continue
         visited.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                         and not (excluded is not None and excluded(os.path.join(root, d))))
-        for name in sorted(files):
-            full = os.path.join(root, name)
-            if top == ".":
-                full = os.path.normpath(full)  # "app/svc.yaml", not "./app/svc.yaml"
-            if (name.lower().endswith(MANIFEST_SUFFIXES) and not name.startswith(".")
-                    and not (excluded is not None and excluded(full)) and _readable_kind(full)):
-                yield Source(full, full)
-    for error in failures:  # the top directory itself could not be listed
-        yield Source(str(error.filename), None, error=f"cannot list directory: {error.strerror or error}")
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            yield Source(directory, None, error=f"cannot list directory: {error.strerror or error}")
+            continue
+        subdirectories = []
+        for entry in entries:
+            name = entry.name
+            full = os.path.normpath(entry.path) if top == "." else entry.path  # "app/x.yaml", not "./app/x.yaml"
+            if name.startswith(".") or (excluded is not None and excluded(full)):
+                continue
+            if _is_dir(entry):
+                if name not in SKIPPED_DIRS:
+                    subdirectories.append(full)
+            elif name.lower().endswith(MANIFEST_SUFFIXES) and _readable_kind(entry):
+                link = entry.is_symlink()
+                yield Source(full, full, resolved=None if link else os.path.join(real, name))
+        stack.extend(reversed(subdirectories))
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows links, as walks follow linked directories
+    except OSError:
+        return False
 
 
 #: Default --max-file-size: far above any manifest, low enough that /dev/zero cannot eat memory.
 MAX_FILE_BYTES = 100 * 2**20
 
 
-def _readable_kind(path: str) -> bool:
+def _readable_kind(entry: os.DirEntry[str]) -> bool:
     """Regular files, and links that lead nowhere (reading reports why). Not directories, and
     not FIFOs or devices: a pipe or a link to /dev/zero named *.yaml would never end."""
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
+        return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
     except OSError:
         return True
 

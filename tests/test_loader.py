@@ -840,6 +840,18 @@ def test_a_directory_named_like_a_manifest_is_walked_not_read(tmp_path: Path,
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="needs symlinks")
+def test_a_file_reached_through_links_is_read_once_under_its_first_name(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / "tree", "a.yaml", "real/b.yaml")
+    os.symlink("a.yaml", tmp_path / "tree" / "0-link.yaml")  # walked before a.yaml: its name wins
+    os.symlink("real", tmp_path / "tree" / "linked")  # walked before real/: b.yaml is linked/b.yaml
+    assert [s.path for s in discover(["tree", "tree/real/b.yaml"])] == [
+        "tree/0-link.yaml", "tree/linked/b.yaml",
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="needs symlinks")
 def test_symlink_loops_do_not_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     _write(tmp_path / "tree", "a.yaml", "sub/b.yaml")
