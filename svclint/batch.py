@@ -39,6 +39,8 @@ from svclint.yamlparse import YamlDocument, part_starts, split_stream
 
 #: Below this much input, a process pool costs more than it saves (see benchmarks/RESULTS.md).
 PARALLEL_MIN_BYTES = 2_000_000
+#: About this much input per round trip to a worker (a few tenths of a second of work).
+BATCH_BYTES = 500_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +103,10 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
 def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> list[LoadedFile | PartResult]:
     if jobs <= 1:
         return _work(tasks, settings, max_bytes, ship=False)
-    # Contiguous batches of similar size: few round trips, balanced, input order kept.
-    batches: list[list[Task]] = [[] for _ in range(jobs * 4)]
+    # Contiguous batches of similar size, input order kept: few round trips, yet small enough
+    # that no worker idles long at the end while another finishes a big batch.
     weights = [len(t.text) if isinstance(t, _PartTask) else t.size for t in tasks]
+    batches: list[list[Task]] = [[] for _ in range(max(jobs * 4, sum(weights) // BATCH_BYTES))]
     share = (sum(weights) or 1) / len(batches)
     done = 0
     for task, weight in zip(tasks, weights):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Protocol
 
 from svclint.diagnostics import JsonPath, Span
-from svclint.yamlparse import ODD_BREAKS, Positions, Region, YamlDocument, parse_stream
+from svclint.yamlparse import Positions, Region, YamlDocument, has_odd_breaks, parse_stream
 
 
 class Document(Protocol):
@@ -39,37 +38,38 @@ class Reparse:
         self._text = text
         self._starts = (*part_starts, len(text))
         self._line_offset, self._first_part = line_offset, first_part
-        self._lines: dict[int, list[int] | None] = {}  # per part: where its lines start (None: odd breaks)
-        self._offsets: dict[int, int] = {}  # per part: the lines before it
+        self._part_lines: list[int] = []  # per part: the lines before it (counted on first use)
+        self._odd: dict[int, bool] = {}  # per part: whether it has line breaks other than LF and CRLF
         self._documents: dict[tuple[int, int], YamlDocument | None] = {}
 
-    def document(self, part: int, index: int, region: Region) -> YamlDocument | None:
-        """Document ``index`` of part ``part`` (as the file was parsed), whose root spans ``region``."""
-        key = (part, index)
+    def document(self, part: int, parsed: YamlDocument) -> YamlDocument | None:
+        """Document ``parsed`` of part ``part`` (as the file was parsed), with positions."""
+        key = (part, parsed.index)
         if key not in self._documents:
-            self._documents[key] = self._parse(part, index, region)
+            self._documents[key] = self._parse(part - self._first_part, parsed)
         return self._documents[key]
 
-    def _parse(self, part: int, index: int, region: Region) -> YamlDocument | None:
-        start, end = self._starts[part - self._first_part], self._starts[part - self._first_part + 1]
-        text = self._text[start:end]
-        if part not in self._offsets:
-            self._offsets[part] = self._line_offset + self._text.count("\n", 0, start)
-        offset = self._offsets[part]
-        if part not in self._lines:
-            self._lines[part] = None if ODD_BREAKS.search(text) else [0, *(m.end() for m in _LF.finditer(text))]
-        lines = self._lines[part]
-        if lines is None:  # lines other than LF or CRLF: the whole part, as it was parsed
-            documents = parse_stream(text, None, offset).documents
-            return documents[index] if 0 <= index < len(documents) else None
-        first, last = region[0], region[2] + 1
+    def _lines_before(self, part: int) -> int:
+        if not self._part_lines:  # one pass over the text, not one per part
+            counted = self._line_offset
+            for start, end in zip(self._starts, self._starts[1:]):
+                self._part_lines.append(counted)
+                counted += self._text.count("\n", start, end)
+        return self._part_lines[part]
+
+    def _parse(self, part: int, parsed: YamlDocument) -> YamlDocument | None:
+        start, end = self._starts[part], self._starts[part + 1]
+        if part not in self._odd:
+            self._odd[part] = has_odd_breaks(self._text, start, end)
+        if self._odd[part]:  # lines other than LF or CRLF: the whole part, as it was parsed
+            documents = parse_stream(self._text[start:end], None, self._lines_before(part)).documents
+            return documents[parsed.index] if 0 <= parsed.index < len(documents) else None
         # The document's own lines: its regions count from its first line (its line_offset says so).
-        piece = text[lines[first]:lines[last] if last < len(lines) else len(text)]
-        documents = parse_stream(piece, None, offset + first).documents
+        first, last = parsed.lines
+        stop = self._text.find("\n", start + last, end)
+        piece = self._text[start + first:end if stop == -1 else stop]
+        documents = parse_stream(piece, None, self._lines_before(part) + parsed.region[0]).documents
         return documents[0] if documents else None
-
-
-_LF = re.compile("\n")
 
 
 class LazyDocument:
@@ -90,7 +90,7 @@ class LazyDocument:
 
     def _load(self) -> None:
         if self._positions is False:
-            again = self._source.document(self._part, self.index, self._region)
+            again = self._source.document(self._part, self.parsed)
             self._positions = None
             if again is not None:
                 self._positions, self._region, self._line_offset = again.positions, again.region, again.line_offset

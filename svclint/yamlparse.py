@@ -74,6 +74,9 @@ class YamlDocument:
     positions: Positions | None  # None when the document is a scalar, or was parsed without positions
     region: Region
     line_offset: int = 0  # lines before the parsed text: add to every line of the regions
+    #: Where the lines of the root start and where the root ends, as offsets into the parsed text
+    #: (for parsing the document again alone, see positions.Reparse).
+    lines: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +184,7 @@ class _DocumentBuilder:
         self.root: Any = None
         self.root_positions: Positions | None = None
         self.root_region: Region | None = None
+        self.root_lines: tuple[int, int] | None = None  # see YamlDocument.lines
         self.complex_keys = False
 
     def on_scalar(self, event: ScalarEvent) -> None:
@@ -199,6 +203,8 @@ class _DocumentBuilder:
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, region, None)
         frame = self.top
+        if frame is None:
+            self.root_lines = (start.index - start.column, end.index)
         if frame is not None and frame.key is _NO_KEY and frame.positions.__class__ is dict:
             # The common case, a mapping key, handled here: keys are always scalars' text. A
             # plain key's cached resolution is that same text: one shared string per distinct key.
@@ -216,6 +222,8 @@ class _DocumentBuilder:
         else:
             container, positions = [], []
         start = (event.start_mark.line, event.start_mark.column)
+        if self.top is None:
+            self.root_lines = (event.start_mark.index - event.start_mark.column, 0)
         if event.anchor is not None:  # already, so an alias inside it is seen as recursive
             self.anchors[event.anchor] = (container, (*start, *start), positions)
         if len(self.stack) >= MAX_DEPTH:
@@ -227,6 +235,8 @@ class _DocumentBuilder:
     def on_end(self, event: MappingEndEvent | SequenceEndEvent) -> None:
         frame = self.stack.pop()
         self.top = self.stack[-1] if self.stack else None
+        if self.top is None and self.root_lines is not None:
+            self.root_lines = (self.root_lines[0], event.end_mark.index)
         if frame.merges:
             self.merge(frame)
         self.close(frame, (*frame.start, event.end_mark.line, event.end_mark.column))
@@ -358,8 +368,19 @@ def parse_stream(text: str, cache: dict[str, Any] | None = None, line_offset: in
 
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
-# Line breaks libyaml counts besides LF: parts would start at the wrong line after one.
-ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_LONE_CR = re.compile("\r(?!\n)")
+
+
+def has_odd_breaks(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` has line breaks that libyaml counts besides LF and CRLF (CR,
+    NEL, LS, PS): line numbers cannot be found by counting LFs there.
+
+    Substring searches first: a regex with alternatives scans text ten times slower.
+    """
+    end = len(text) if end is None else end
+    if text.find("\r", start, end) != -1 and _LONE_CR.search(text, start, end):
+        return True
+    return any(text.find(ch, start, end) != -1 for ch in "\x85\u2028\u2029")
 
 
 def split_stream(text: str, part_size: int) -> list[tuple[str, int]]:
@@ -371,7 +392,7 @@ def split_stream(text: str, part_size: int) -> list[tuple[str, int]]:
     with directives (``%YAML``) are left whole, as a directive belongs to the next document, and
     so are streams with line breaks other than LF and CRLF, which would shift the line count.
     """
-    if len(text) < 2 * part_size or _DIRECTIVE.search(text) or ODD_BREAKS.search(text):
+    if len(text) < 2 * part_size or _DIRECTIVE.search(text) or has_odd_breaks(text):
         return [(text, 0)]
     parts: list[tuple[str, int]] = []
     start = line = 0
@@ -415,8 +436,9 @@ def _build(next_event: Callable[[], Event], cache: dict[str, Any], line_offset: 
                 builder = _DocumentBuilder(cache, problems, line_offset)
             elif kind is DocumentEndEvent:
                 region = builder.root_region or _region(event)
-                documents.append(
-                    YamlDocument(len(documents), builder.root, builder.root_positions, region, line_offset))
+                lines = builder.root_lines or (event.start_mark.index - event.start_mark.column, event.end_mark.index)
+                documents.append(YamlDocument(len(documents), builder.root, builder.root_positions, region,
+                                              line_offset, lines))
                 complex_keys = complex_keys or builder.complex_keys
             elif kind is StreamEndEvent:
                 break
@@ -504,7 +526,8 @@ def _build_values(next_event: Callable[[], Event], cache: dict[str, Any], line_o
             elif kind is DocumentEndEvent:
                 assert start is not None and end is not None
                 region = (start.line, start.column, end.line, end.column)
-                documents.append(YamlDocument(len(documents), root, None, region, line_offset))
+                lines = (start.index - start.column, end.index)
+                documents.append(YamlDocument(len(documents), root, None, region, line_offset, lines))
             elif kind is StreamEndEvent:
                 break
             elif kind is AliasEvent:

@@ -7,10 +7,12 @@ the documents of the full one, and leave every text that is not plain data to th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from svclint.positions import LazyDocument, Reparse, resolve_span
 from svclint.yamlparse import ParseResult, parse_stream
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
@@ -90,3 +92,36 @@ def test_every_real_manifest_gives_the_same_documents() -> None:
         assert_same_documents(quick, full)
         compared += 1
     assert compared > 2000
+
+
+def _paths(value: object, at: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    yield at
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*at, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths(item, (*at, i))
+
+
+LOCATED = {
+    "root on the --- line": "a: 1\n--- {b: [1, 2],\n  c: x}\n---   [d, 2]\n--- >\n folded\n",
+    "characters beyond ASCII before it": "x: \"é€😀\"\n---\nkind: Service  # 😀\nspec: {ports: [{port: 80}]}\n",
+    "CRLF": "a: 1\r\n---\r\nb:\r\n  - c: 2\r\n",
+    "lone CR": "a: 1\r---\rb:\r  - c: 2\r",
+    "NEL": "a: 1\x85---\nb: [1]\n",
+    "block scalars and comments": "# head\n---\na: |\n  text\n\n# tail\n---\nb: >\n  folded\n...\n",
+}
+
+
+@pytest.mark.parametrize("text", LOCATED.values(), ids=LOCATED.keys())
+def test_documents_parsed_again_alone_give_the_spans_of_the_whole_parse(text: str) -> None:
+    full = parse_stream(text).documents
+    quick = parse_stream(text, positions=False).documents
+    source = Reparse(text)
+    assert all(d.positions is None for d in quick)
+    for whole, bare in zip(full, quick, strict=True):
+        lazy = LazyDocument(bare, source, 0)
+        for path in _paths(whole.value):
+            for on_key in (False, True):
+                assert resolve_span(lazy, path, on_key=on_key) == resolve_span(whole, path, on_key=on_key), path
