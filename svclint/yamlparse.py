@@ -366,8 +366,6 @@ def parse_stream(text: str, cache: dict[str, Any] | None = None, line_offset: in
     return result
 
 
-_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
-_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _LONE_CR = re.compile("\r(?!\n)")
 
 
@@ -392,18 +390,27 @@ def split_stream(text: str, part_size: int) -> list[tuple[str, int]]:
     with directives (``%YAML``) are left whole, as a directive belongs to the next document, and
     so are streams with line breaks other than LF and CRLF, which would shift the line count.
     """
-    if len(text) < 2 * part_size or _DIRECTIVE.search(text) or has_odd_breaks(text):
+    if len(text) < 2 * part_size or text.startswith("%") or "\n%" in text or has_odd_breaks(text):
         return [(text, 0)]
     parts: list[tuple[str, int]] = []
     start = line = 0
-    for marker in _DOCUMENT_START.finditer(text, part_size):
-        if marker.start() - start < part_size:
-            continue
-        parts.append((text[start:marker.start()], line))
-        line += text.count("\n", start, marker.start())
-        start = marker.start()
+    while (cut := _document_start(text, start + part_size)) != -1:
+        parts.append((text[start:cut], line))
+        line += text.count("\n", start, cut)
+        start = cut
     parts.append((text[start:], line))
     return parts
+
+
+def _document_start(text: str, position: int) -> int:
+    """Where the first line at or after ``position`` that is a document start (``---`` and then
+    a space, a line break or the end) begins; -1 when there is none."""
+    while (found := text.find("\n---", position - 1)) != -1:
+        after = found + 4
+        if after == len(text) or text[after] in " \t\r\n":
+            return found + 1
+        position = after
+    return -1
 
 
 def part_starts(parts: list[tuple[str, int]]) -> tuple[int, ...]:

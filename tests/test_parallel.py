@@ -64,6 +64,20 @@ def test_a_stream_is_cut_only_at_document_starts() -> None:
 def test_directives_keep_a_stream_whole() -> None:
     text = "%YAML 1.2\n---\na: 1\n" + "---\nb: 2\n" * 100
     assert split_stream(text, 10) == [(text, 0)]
+    later = "---\nb: 2\n" * 100 + "%TAG ! tag:example.com,2000:\n---\nc: 3\n"
+    assert split_stream(later, 10) == [(later, 0)]
+
+
+def test_only_three_dashes_and_a_space_line_break_or_the_end_start_a_document() -> None:
+    text = "a: 1\n" * 5 + "----\n---x\n--- # c\n" + "b: 2\n" * 5 + "---"
+    assert [part[:6] for part, _ in split_stream(text, 10)] == ["a: 1\na", "--- # ", "---"]
+
+
+def test_odd_line_breaks_keep_a_stream_whole() -> None:
+    for odd in ("\r", "\x85", "\u2028", "\u2029"):
+        text = "---\nb: 2\n" * 50 + f"c: 3{odd}"
+        assert split_stream(text, 10) == [(text, 0)]
+    assert len(split_stream("---\r\nb: 2\r\n" * 50, 10)) > 1  # CRLF counts lines as LF does
 
 
 @pytest.mark.parametrize("broken_at", [None, 37])
