@@ -4,8 +4,7 @@ probe and lifecycle-hook ports), and named probe ports that the container does n
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from svclint.checks import Context, check
@@ -141,13 +140,37 @@ def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Findin
 # --- containers, their ports and their probe and hook handlers ----------------------------------------
 
 
-@dataclass(frozen=True)  # no slots: cached_property keeps the ports it builds once
+# Not frozen: three rules build these for every container of every pod, and a frozen dataclass
+# costs several times more to create. They are never changed once built.
+
+
+@dataclass(slots=True, eq=False)
+class _Port:
+    data: Mapping[str, Any]
+    at: JsonPath
+    name: str | None
+    number: int | None  # containerPort when it is valid
+    protocol: str
+    host_port: int  # 0 when unset (or invalid: that is invalid-port's finding)
+    host_ip: str
+    container: _Container = field(repr=False)
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any], at: JsonPath, container: _Container) -> _Port:
+        number, host_port, host_ip = data.get("containerPort"), data.get("hostPort"), data.get("hostIP")
+        return cls(data, at, _name(data), number if is_port_number(number) else None, port_protocol(data),
+                   host_port if is_port_number(host_port) else 0, host_ip if isinstance(host_ip, str) else "",
+                   container)
+
+
+@dataclass(slots=True, eq=False)
 class _Container:
     data: Mapping[str, Any]
     at: JsonPath  # inside the object: (..., "containers", i) or (..., "initContainers", i)
     index: int  # its position in that list
     init: bool
     sidecar: bool  # an init container with restartPolicy Always
+    ports: list[_Port]  # filled in by _containers, each port pointing back at its container
 
     @property
     def name(self) -> str:
@@ -163,38 +186,13 @@ class _Container:
         """Probes and hooks are validated and run for containers and sidecars (Forbidden for others)."""
         return not self.init or self.sidecar
 
-    @cached_property
-    def port_names(self) -> frozenset[str]:
+    @property
+    def port_names(self) -> set[str]:
         """The names a probe of this container can use (the kubelet's findPortByName)."""
-        raw = sequence(self.data.get("ports"))
-        return frozenset(name for port in raw if isinstance(port, dict) and (name := _name(port)) is not None)
-
-    @cached_property
-    def ports(self) -> list[_Port]:
-        return [_Port.of(self, port, (*self.at, "ports", j))
-                for j, port in enumerate(sequence(self.data.get("ports"))) if isinstance(port, dict)]
+        return {port.name for port in self.ports if port.name is not None}
 
 
-@dataclass(frozen=True, slots=True)
-class _Port:
-    container: _Container
-    data: Mapping[str, Any]
-    at: JsonPath
-    name: str | None
-    number: int | None  # containerPort when it is valid
-    protocol: str
-    host_port: int  # 0 when unset (or invalid: that is invalid-port's finding)
-    host_ip: str
-
-    @classmethod
-    def of(cls, container: _Container, data: Mapping[str, Any], at: JsonPath) -> _Port:
-        number, host_port, host_ip = data.get("containerPort"), data.get("hostPort"), data.get("hostIP")
-        return cls(container, data, at, _name(data), number if is_port_number(number) else None,
-                   port_protocol(data), host_port if is_port_number(host_port) else 0,
-                   host_ip if isinstance(host_ip, str) else "")
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class _Handler:
     """The httpGet, tcpSocket or grpc action of a probe or lifecycle hook."""
 
@@ -214,12 +212,15 @@ def _containers(obj: KubeObject) -> list[_Container]:
     spec_at = (*TEMPLATE_PATHS[obj.kind], "spec")
     spec = mapping(get(obj.data, *spec_at))
     found = []
-    for field in ("initContainers", "containers"):
-        init = field == "initContainers"
-        for i, raw in enumerate(sequence(spec.get(field))):
+    for list_name in ("initContainers", "containers"):
+        init = list_name == "initContainers"
+        for i, raw in enumerate(sequence(spec.get(list_name))):
             if isinstance(raw, dict):
-                sidecar = init and raw.get("restartPolicy") == "Always"
-                found.append(_Container(raw, (*spec_at, field, i), i, init, sidecar))
+                at = (*spec_at, list_name, i)
+                container = _Container(raw, at, i, init, init and raw.get("restartPolicy") == "Always", [])
+                container.ports.extend(_Port.of(port, (*at, "ports", j), container)
+                                       for j, port in enumerate(sequence(raw.get("ports"))) if isinstance(port, dict))
+                found.append(container)
     return found
 
 
