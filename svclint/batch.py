@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
@@ -103,6 +102,9 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
 def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> list[LoadedFile | PartResult]:
     if jobs <= 1:
         return _work(tasks, settings, max_bytes, ship=False)
+    # Imported here: with multiprocessing it is a tenth of the start-up of a run that needs no pool.
+    from concurrent.futures import ProcessPoolExecutor
+
     # Contiguous batches of similar size, input order kept: few round trips, yet small enough
     # that no worker idles long at the end while another finishes a big batch.
     weights = [len(t.text) if isinstance(t, _PartTask) else t.size for t in tasks]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -153,6 +152,8 @@ class Diagnostic:
         Lines are left out on purpose, so a finding keeps its fingerprint when the lines above it
         change; file-level diagnostics (no object) use their message instead of a field path.
         """
+        import hashlib  # here: most runs never fingerprint, and the import costs 5 ms of start-up
+
         if self.object is None:
             identity = [self.rule, self.path, self.message]
         else:
