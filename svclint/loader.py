@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from svclint.diagnostics import Diagnostic, Span
 from svclint.directives import MARKER, Directive, scan
@@ -180,11 +180,21 @@ def read_source(source: Source, stdin: bytes | None = None, limit: int = MAX_FIL
     else:
         try:
             with open(source.real, "rb") as handle:
-                data = handle.read(limit + 1)
+                data = _read_at_most(handle, limit + 1)
         except OSError as error:
             return f"cannot read file: {error.strerror or error}"
     if len(data) > limit:
         return f"file is larger than the {limit / 2**20:g} MiB limit (--max-file-size): not checked"
+    return data
+
+
+def _read_at_most(handle: BinaryIO, count: int) -> bytes:
+    """Up to ``count`` bytes. A regular file is read with a request of its own size: asking for
+    ``count`` bytes allocates that much first, which made reading small files three times slower."""
+    size = os.fstat(handle.fileno()).st_size
+    data = handle.read(min(size + 1, count))
+    if size < len(data) < count:  # not a regular file (its size is 0), or it grew since fstat
+        data += handle.read(count - len(data))
     return data
 
 

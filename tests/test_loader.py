@@ -20,7 +20,7 @@ import pytest
 
 from svclint.api import LintResult, lint, lint_sources
 from svclint.diagnostics import Diagnostic, Severity
-from svclint.loader import InputError, discover, load_source
+from svclint.loader import InputError, Source, discover, load_source, read_source
 from svclint.settings import Settings
 from svclint.yamlparse import parse_stream
 
@@ -933,3 +933,18 @@ def test_walks_skip_hidden_files_and_dependency_directories(tmp_path: Path) -> N
 def test_numbers_too_long_for_python_stay_text() -> None:
     (document,) = parse_stream("a: " + "1" * 5000 + "\nb: 0x10\n").documents
     assert document.value == {"a": "1" * 5000, "b": 16}
+
+
+@pytest.mark.parametrize(("size", "readable"), [(0, True), (999, True), (1000, True), (1001, False)])
+def test_files_up_to_the_size_limit_are_read_whole(tmp_path: Path, size: int, readable: bool) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_bytes(b"x" * size)
+    data = read_source(Source(str(path), str(path)), limit=1000)
+    assert data == b"x" * size if readable else data == "file is larger than the 0.000953674 MiB limit " \
+        "(--max-file-size): not checked"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_an_endless_device_is_read_only_up_to_the_limit() -> None:
+    assert read_source(Source("zero.yaml", "/dev/zero"), limit=1000) == \
+        "file is larger than the 0.000953674 MiB limit (--max-file-size): not checked"
