@@ -163,7 +163,8 @@ def _shipped(objects: tuple[KubeObject, ...]) -> tuple[KubeObject, ...]:
         if copy is None:
             parsed = document.parsed if isinstance(document, LazyDocument) else document
             assert isinstance(parsed, YamlDocument)
-            copy = plain[id(document)] = dataclasses.replace(parsed, positions=None)
+            copy = plain[id(document)] = parsed if parsed.positions is None else dataclasses.replace(parsed,
+                                                                                                   positions=None)
         result.append(obj.with_document(copy))
     return tuple(result)
 

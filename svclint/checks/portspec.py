@@ -141,7 +141,8 @@ def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Findin
 
 
 # Not frozen: three rules build these for every container of every pod, and a frozen dataclass
-# costs several times more to create. They are never changed once built.
+# costs several times more to create. They are never changed once built (but for _Container's
+# ports, built on first use).
 
 
 @dataclass(slots=True, eq=False)
@@ -170,7 +171,15 @@ class _Container:
     index: int  # its position in that list
     init: bool
     sidecar: bool  # an init container with restartPolicy Always
-    ports: list[_Port]  # filled in by _containers, each port pointing back at its container
+    _ports: list[_Port] | None = field(default=None, repr=False)
+
+    @property
+    def ports(self) -> list[_Port]:
+        """Its ports, built on first use: not every rule needs them."""
+        if self._ports is None:
+            self._ports = [_Port.of(port, (*self.at, "ports", j), self)
+                           for j, port in enumerate(sequence(self.data.get("ports"))) if isinstance(port, dict)]
+        return self._ports
 
     @property
     def name(self) -> str:
@@ -216,11 +225,8 @@ def _containers(obj: KubeObject) -> list[_Container]:
         init = list_name == "initContainers"
         for i, raw in enumerate(sequence(spec.get(list_name))):
             if isinstance(raw, dict):
-                at = (*spec_at, list_name, i)
-                container = _Container(raw, at, i, init, init and raw.get("restartPolicy") == "Always", [])
-                container.ports.extend(_Port.of(port, (*at, "ports", j), container)
-                                       for j, port in enumerate(sequence(raw.get("ports"))) if isinstance(port, dict))
-                found.append(container)
+                sidecar = init and raw.get("restartPolicy") == "Always"
+                found.append(_Container(raw, (*spec_at, list_name, i), i, init, sidecar))
     return found
 
 
