@@ -147,6 +147,7 @@ _TYPES: dict[str, Predicate] = {
     "boolean": lambda v: type(v) is bool,
     "null": lambda v: v is None,
 }
+#: The types the parser produces for each JSON type (exactly these: no subclasses).
 _PY_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,), "null": (type(None),),
     "integer": (int,), "number": (int, float),
@@ -222,9 +223,15 @@ class _Compiler:
         return _all_of(checks)
 
     def _object_check(self, schema: Mapping[str, Any], base: str) -> Predicate:
-        properties = tuple(
-            (name, self.compile(sub, base)) for name, sub in schema.get("properties", {}).items()
-        )
+        # Most properties are plain scalars: their exact Python type decides, with no call.
+        typed: list[tuple[str, frozenset[type]]] = []
+        properties: list[tuple[str, Predicate]] = []
+        for name, sub in schema.get("properties", {}).items():
+            types = self._plain_types(sub, base)
+            if types is None:
+                properties.append((name, self.compile(sub, base)))
+            else:
+                typed.append((name, types))
         extra = schema.get("additionalProperties", True)
         known = frozenset(schema.get("properties", {}))
         extra_check = None if extra is True else self.compile(extra, base)
@@ -232,6 +239,9 @@ class _Compiler:
         def check(value: Any) -> bool:
             if not isinstance(value, dict):
                 return True
+            for name, types in typed:
+                if name in value and type(value[name]) not in types:
+                    return False
             for name, predicate in properties:
                 if name in value and not predicate(value[name]):
                     return False
@@ -240,6 +250,18 @@ class _Compiler:
             return True
 
         return check
+
+
+    def _plain_types(self, schema: Any, base: str) -> frozenset[type] | None:
+        """The Python types a schema accepts when it says nothing but ``type`` (directly or
+        through ``$ref``), else None. Exact types: a bool is no integer, and an integral float,
+        which jsonschema takes for an integer, is left to it."""
+        while isinstance(schema, dict) and set(schema) - _ANNOTATIONS == {"$ref"}:
+            schema, base = self._lookup(schema["$ref"], base)
+        if not isinstance(schema, dict) or set(schema) - _ANNOTATIONS != {"type"}:
+            return None
+        names = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
+        return frozenset(t for name in names for t in _PY_TYPES[name])
 
 
 def _all_of(checks: list[Predicate]) -> Predicate:
