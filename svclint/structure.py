@@ -251,7 +251,6 @@ class _Compiler:
 
         return check
 
-
     def _plain_types(self, schema: Any, base: str) -> frozenset[type] | None:
         """The Python types a schema accepts when it says nothing but ``type`` (directly or
         through ``$ref``), else None. Exact types: a bool is no integer, and an integral float,

@@ -471,8 +471,7 @@ def _build_values(next_event: Callable[[], Event], cache: dict[str, Any], line_o
     A value is resolved exactly as the full builder does it, so both give equal documents.
     """
     documents: list[YamlDocument] = []
-    stack: list[Any] = []  # the open containers' parents (None above the root) ...
-    keys: list[Any] = []  # ... and the key the open container is the value of
+    stack: list[Any] = []  # the open containers' parents (None above the root)
     top: Any = None  # the open container
     key: Any = _NO_KEY  # in a mapping: the key whose value comes next
     root: Any = None
@@ -522,14 +521,11 @@ def _build_values(next_event: Callable[[], Event], cache: dict[str, Any], line_o
                 else:
                     top.append(container)
                 stack.append(top)
-                keys.append(key)
                 top, key = container, _NO_KEY
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                top, key = stack.pop(), keys.pop()
+                top, key = stack.pop(), _NO_KEY  # in a mapping, the container was its key's value
                 if top is None:
                     end = event.end_mark
-                elif top.__class__ is dict:
-                    key = _NO_KEY  # the container was that key's value
             elif kind is DocumentEndEvent:
                 assert start is not None and end is not None
                 region = (start.line, start.column, end.line, end.column)
