@@ -352,8 +352,8 @@ def parse_stream(text: str, cache: dict[str, Any] | None = None, line_offset: in
 
     ``positions=False``: documents come without position tables (``positions`` is None, the
     ``region`` is there), to be parsed again for positions only if a finding needs them. Text
-    that is not plain data (anchors, aliases, merge keys, duplicate or complex keys, errors)
-    is parsed with positions all the same, so its problems are reported exactly.
+    that is not plain data (aliases, merge keys, duplicate or complex keys, errors) is parsed
+    with positions all the same, so its problems are reported exactly.
     """
     cache = {} if cache is None else cache
     if not positions:
@@ -469,6 +469,8 @@ def _build_values(next_event: Callable[[], Event], cache: dict[str, Any], line_o
 
     One loop with local state: this is most of the time svclint spends on a healthy manifest.
     A value is resolved exactly as the full builder does it, so both give equal documents.
+    Anchors are not looked at: an anchor that no alias uses changes nothing, and an alias (or
+    a merge key) sends the text to the full builder.
     """
     documents: list[YamlDocument] = []
     stack: list[Any] = []  # the open containers' parents (None above the root)
@@ -482,8 +484,6 @@ def _build_values(next_event: Callable[[], Event], cache: dict[str, Any], line_o
             event: Any = next_event()
             kind = event.__class__
             if kind is ScalarEvent:
-                if event.anchor is not None:
-                    raise _NotPlain
                 text, tag = event.value, event.ctag
                 plain = tag is None and event.implicit[0]
                 if plain:
@@ -509,7 +509,7 @@ def _build_values(next_event: Callable[[], Event], cache: dict[str, Any], line_o
                 else:
                     top.append(value)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                if event.anchor is not None or len(stack) >= MAX_DEPTH:
+                if len(stack) >= MAX_DEPTH:
                     raise _NotPlain
                 container: Any = {} if kind is MappingStartEvent else []
                 if top.__class__ is dict:

@@ -41,6 +41,7 @@ PLAIN = {
     "list of mappings": "- a: 1\n  b: 2\n- - nested\n  - list\n",
     "CRLF": "a:\r\n  b: 1\r\n",
     "odd line break": "a: 1\rb: 2\n",
+    "anchors no alias uses": "a: &x 1\nb: &y {c: &z [1]}\n",
 }
 
 
@@ -54,7 +55,6 @@ def test_plain_data_gives_the_same_documents_without_position_tables(text: str) 
 
 NOT_PLAIN = {
     "anchor and alias": "a: &x {p: 1}\nb: *x\n",
-    "anchor alone": "a: &x 1\n",
     "merge key": "base: &b {p: 1}\nobj:\n  <<: *b\n  q: 2\n",
     "duplicate key": "a: 1\nb: 2\na: 3\n",
     "duplicate container key": "a: {}\na: []\n",
