@@ -21,6 +21,8 @@ class Document(Protocol):
     def region(self) -> Region: ...
     @property
     def line_offset(self) -> int: ...
+    @property
+    def start_line(self) -> int: ...
 
 
 class Reparse:
@@ -110,6 +112,11 @@ class LazyDocument:
     def line_offset(self) -> int:
         self._load()
         return self._line_offset
+
+    @property
+    def start_line(self) -> int:
+        """The 1-based line of the file where the root starts (known without parsing again)."""
+        return self.parsed.start_line
 
 
 def _span(region: Region, line_offset: int) -> Span:

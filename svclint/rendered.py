@@ -108,7 +108,7 @@ class RenderedMap:
         """The path an object is reported at (where its document starts)."""
         if obj.path not in self.segments:
             return obj.path
-        return self.path_at(obj.path, obj.document.region[0] + obj.document.line_offset + 1)
+        return self.path_at(obj.path, obj.document.start_line)
 
     def show(self, diagnostic: Diagnostic) -> Diagnostic:
         """The diagnostic as reported: located in its template, the input position kept as a note."""

@@ -78,6 +78,11 @@ class YamlDocument:
     #: (for parsing the document again alone, see positions.Reparse).
     lines: tuple[int, int] = (0, 0)
 
+    @property
+    def start_line(self) -> int:
+        """The 1-based line of the file where the root starts."""
+        return self.region[0] + self.line_offset + 1
+
 
 @dataclass(frozen=True, slots=True)
 class ParseResult:

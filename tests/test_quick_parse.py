@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from svclint.positions import LazyDocument, Reparse, resolve_span
-from svclint.yamlparse import ParseResult, parse_stream
+from svclint.yamlparse import ParseResult, YamlDocument, parse_stream
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 
@@ -125,3 +125,16 @@ def test_documents_parsed_again_alone_give_the_spans_of_the_whole_parse(text: st
         for path in _paths(whole.value):
             for on_key in (False, True):
                 assert resolve_span(lazy, path, on_key=on_key) == resolve_span(whole, path, on_key=on_key), path
+
+
+class _NoReparse(Reparse):
+    def document(self, part: int, parsed: YamlDocument) -> YamlDocument | None:
+        raise AssertionError("parsed again")
+
+
+def test_where_a_document_starts_is_known_without_parsing_it_again() -> None:
+    # Rendered input asks this of every object, to report it at its template.
+    text = "a: 1\n---\n\nkind: Service\n"
+    document = parse_stream(text, positions=False).documents[1]
+    lazy = LazyDocument(document, _NoReparse(text), 0)
+    assert lazy.start_line == document.start_line == parse_stream(text).documents[1].start_line == 4
