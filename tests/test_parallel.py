@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -140,3 +141,14 @@ def test_positions_found_again_whatever_the_line_breaks(tmp_path: Path, newline:
     assert found.diagnostics == expected.diagnostics
     assert [(d.rule, d.span.line, d.related[0].span.line) for d in found.diagnostics] == [
         ("node-port-collision", 10, 23)]
+
+
+def test_a_run_leaves_no_reference_cycles_behind() -> None:
+    # The cyclic collector is paused while svclint runs, and worker processes never turn it
+    # back on: anything kept alive by a cycle (a port view referring to its container and
+    # back, say) would stay in memory until the process ends.
+    examples = str(Path(__file__).resolve().parents[1] / "examples")
+    lint([examples], jobs=1)  # first use: caches of the modules themselves
+    gc.collect()
+    lint([examples], jobs=1)
+    assert gc.collect() == 0

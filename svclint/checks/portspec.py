@@ -141,8 +141,9 @@ def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Findin
 
 
 # Not frozen: three rules build these for every container of every pod, and a frozen dataclass
-# costs several times more to create. They are never changed once built (but for _Container's
-# ports, built on first use).
+# costs several times more to create. They are never changed once built. A port refers to its
+# container, never the other way round: no reference cycle, so nothing waits for the cyclic
+# garbage collector, which is paused while svclint runs.
 
 
 @dataclass(slots=True, eq=False)
@@ -171,15 +172,11 @@ class _Container:
     index: int  # its position in that list
     init: bool
     sidecar: bool  # an init container with restartPolicy Always
-    _ports: list[_Port] | None = field(default=None, repr=False)
 
-    @property
     def ports(self) -> list[_Port]:
-        """Its ports, built on first use: not every rule needs them."""
-        if self._ports is None:
-            self._ports = [_Port.of(port, (*self.at, "ports", j), self)
-                           for j, port in enumerate(sequence(self.data.get("ports"))) if isinstance(port, dict)]
-        return self._ports
+        """Its ports, built anew on each call: callers keep the list."""
+        return [_Port.of(port, (*self.at, "ports", j), self)
+                for j, port in enumerate(sequence(self.data.get("ports"))) if isinstance(port, dict)]
 
     @property
     def name(self) -> str:
@@ -198,7 +195,8 @@ class _Container:
     @property
     def port_names(self) -> set[str]:
         """The names a probe of this container can use (the kubelet's findPortByName)."""
-        return {port.name for port in self.ports if port.name is not None}
+        return {name for port in sequence(self.data.get("ports")) if isinstance(port, dict)
+                and (name := _name(port)) is not None}
 
 
 @dataclass(slots=True, eq=False)
@@ -396,9 +394,9 @@ def _rename_help(name: str) -> str:
 def duplicate_container_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors validateContainerPorts and checkHostPortConflicts (errors) and the pod warnings of
     warningsForPodSpecAndMeta: the same containerPort/protocol, or the same name, twice in a pod."""
-    containers = _containers(obj)
+    containers = [(container, container.ports()) for container in _containers(obj)]
     consequence = _consequence(obj, ctx)
-    named_twice = [pair for container in containers for pair in _repeated_names(container.ports)]
+    named_twice = [pair for _, ports in containers for pair in _repeated_names(ports)]
     for port, first in named_twice:
         yield Finding(
             f"port name {quote(port.name)} is declared twice in {port.container.label}: {consequence} "
@@ -444,24 +442,24 @@ def _repeated_names(ports: list[_Port]) -> Iterator[tuple[_Port, _Port]]:
         yield ports[j], ports[first]
 
 
-def _host_port_clashes(containers: list[_Container]) -> Iterator[tuple[_Port, _Port]]:
+def _host_port_clashes(containers: list[tuple[_Container, list[_Port]]]) -> Iterator[tuple[_Port, _Port]]:
     """(port, first port) for each repeated (protocol, hostIP, hostPort): across the regular
     containers, and inside each init container alone (init containers run one at a time)."""
-    groups = [[c for c in containers if not c.init]] + [[c] for c in containers if c.init]
+    groups = [[c for c in containers if not c[0].init]] + [[c] for c in containers if c[0].init]
     for group in groups:
-        ports = [port for container in group for port in container.ports]
+        ports = [port for _, container_ports in group for port in container_ports]
         keys = ((j, (p.protocol, p.host_ip, p.host_port) if p.host_port else None)
                 for j, p in enumerate(ports))
         for j, first, _ in _repeats(keys):
             yield ports[j], ports[first]
 
 
-def _overlapping_numbers(obj: KubeObject, containers: list[_Container],
+def _overlapping_numbers(obj: KubeObject, containers: list[tuple[_Container, list[_Port]]],
                          rejected: set[JsonPath]) -> Iterator[Finding]:
     """The API server's warnings for one containerPort/protocol declared twice in the pod (init
     containers included); one finding per port, against the first port it overlaps."""
     seen: dict[tuple[int, str], list[_Port]] = {}
-    for port in (p for container in containers for p in container.ports):
+    for port in (p for _, ports in containers for p in ports):
         if port.number is None:
             continue
         earlier = seen.setdefault((port.number, port.protocol), [])
@@ -508,11 +506,10 @@ def _runtime_note(port: _Port, first: _Port) -> str:
     return "an init container exits before the next container starts, so they do not collide at runtime"
 
 
-def _names_across_containers(obj: KubeObject, containers: list[_Container],
+def _names_across_containers(obj: KubeObject, containers: list[tuple[_Container, list[_Port]]],
                              rejected: set[JsonPath]) -> Iterator[Finding]:
     """The API server's warning for a port name used by two containers (sidecars, then containers)."""
-    serving = [c for c in containers if c.runs_handlers]
-    ports = [p for c in serving for p in c.ports]
+    ports = [p for container, container_ports in containers if container.runs_handlers for p in container_ports]
     for j, first_index, name in _repeats(_valid_names(ports)):
         port, first = ports[j], ports[first_index]
         if port.at in rejected:
@@ -552,5 +549,5 @@ def probe_port_not_found(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
                 help=f"add a port named {value} (with its containerPort) to {container.label}, or use the "
                 "port number",
                 related=(RelatedFinding(f"ports of {container.label}", obj,
-                                        (*container.at, "ports") if container.ports else container.at),),
+                                        (*container.at, "ports") if container.ports() else container.at),),
             )
