@@ -140,8 +140,8 @@ def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Findin
 # --- containers, their ports and their probe and hook handlers ----------------------------------------
 
 
-# Not frozen: three rules build these for every container of every pod, and a frozen dataclass
-# costs several times more to create. They are never changed once built. A port refers to its
+# Not frozen: rules build these for every container of every pod, and a frozen dataclass costs
+# several times more to create. They are never changed once built. A port refers to its
 # container, never the other way round: no reference cycle, so nothing waits for the cyclic
 # garbage collector, which is paused while svclint runs.
 
