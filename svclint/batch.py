@@ -96,7 +96,7 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
     for index, file_parts in parts.items():
         finished[index] = join_parts(sources[index].path, texts[index][0], file_parts, texts[index][1],
                                      sources[index].is_stdin)
-    return [_with_lazy_positions(finished[index]) for index in range(len(sources))]
+    return [finished[index] for index in range(len(sources))]
 
 
 def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> list[LoadedFile | PartResult]:
@@ -116,7 +116,7 @@ def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> li
         done += weight
     with ProcessPoolExecutor(jobs) as pool:
         done_batches = pool.map(_work, [b for b in batches if b], repeat(settings), repeat(max_bytes), repeat(True))
-        return [result for batch in done_batches for result in batch]
+        return [_with_lazy_positions(result) for batch in done_batches for result in batch]
 
 
 def _work(tasks: list[Task], settings: Settings, max_bytes: int, ship: bool) -> list[LoadedFile | PartResult]:
@@ -169,11 +169,12 @@ def _shipped(objects: tuple[KubeObject, ...]) -> tuple[KubeObject, ...]:
     return tuple(result)
 
 
-def _with_lazy_positions(loaded: LoadedFile) -> LoadedFile:
-    """A file from another process, whose objects find their positions again in its text."""
-    if not loaded.objects or loaded.text is None:
-        return loaded
-    return dataclasses.replace(loaded, objects=locate(loaded.objects, Reparse(loaded.text, loaded.part_starts)))
+def _with_lazy_positions(result: LoadedFile | PartResult) -> LoadedFile | PartResult:
+    """A file from another process, whose objects find their positions again in its text (the
+    objects of a part do when its file is joined, see ``join_parts``)."""
+    if not isinstance(result, LoadedFile) or not result.objects or result.text is None:
+        return result
+    return dataclasses.replace(result, objects=locate(result.objects, Reparse(result.text, result.part_starts)))
 
 
 def _size(source: Source, stdin: bytes | None) -> int:
