@@ -31,11 +31,7 @@ def is_dns1123_subdomain(value: str) -> bool:
 
 def is_ip_address(value: str) -> bool:
     """True for an IPv4 or IPv6 literal (``netutils.ParseIPSloppy`` accepts both)."""
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
+    return _strict_ip(value) is not None
 
 
 def is_port_number(value: Any) -> TypeGuard[int]:

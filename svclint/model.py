@@ -287,6 +287,11 @@ def service_selector(service: KubeObject) -> dict[str, str] | None:
     return string_map(selector) or None
 
 
+def service_ports(service: KubeObject) -> list[tuple[int, Mapping[str, Any]]]:
+    """(index, port) of each entry of ``spec.ports`` that is a mapping."""
+    return [(i, port) for i, port in enumerate(sequence(service.spec.get("ports"))) if isinstance(port, dict)]
+
+
 def service_type(service: KubeObject) -> str:
     """``spec.type`` with the API default; "" for a malformed value, which no type rule matches."""
     value = service.spec.get("type")

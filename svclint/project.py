@@ -339,8 +339,7 @@ def node_port_uses(service: KubeObject) -> Iterator[NodePortUse]:
         number, value = mapping(port).get("nodePort"), mapping(port).get("port")
         if type(number) is int and number != 0:
             # Only scalars are compared (and quoted): a malformed port is no port at all.
-            port_value = value if isinstance(value, (int, str)) else None
-            yield NodePortUse(service, number, ("spec", "ports", i, "nodePort"), port_value)
+            yield NodePortUse(service, number, ("spec", "ports", i, "nodePort"), _scalar(value))
     health = service.spec.get("healthCheckNodePort")
     if kind == "LoadBalancer" and service.spec.get("externalTrafficPolicy") == "Local" \
             and type(health) is int and health != 0:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Finding, JsonPath
+from svclint.diagnostics import Finding, JsonPath, format_path
 from svclint.k8s import label_key_problem, label_value_problem, quote
 from svclint.model import TEMPLATE_PATHS, KubeObject, get, mapping, sequence
 
@@ -30,10 +30,6 @@ def _label_maps(obj: KubeObject) -> Iterator[JsonPath]:
         yield ("spec", "selector")
 
 
-def _dotted(at: JsonPath) -> str:
-    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in at).lstrip(".")
-
-
 def _suggestion(value: str) -> str | None:
     """A valid label value close to ``value`` (spaces and other characters become '-'), if any."""
     fixed = re.sub(r"[^A-Za-z0-9_.-]+", "-", value)[:63].strip("-_.")
@@ -42,7 +38,7 @@ def _suggestion(value: str) -> str | None:
 
 def _key_finding(key: str, reason: str, where: JsonPath, kind: str) -> Finding:
     return Finding(
-        f"label key {quote(key)} in {_dotted(where)} is invalid: it {reason}; the API server rejects the {kind}",
+        f"label key {quote(key)} in {format_path(where)} is invalid: it {reason}; the API server rejects the {kind}",
         at=(*where, key), on_key=True, help=_KEY_HELP,
     )
 
@@ -50,7 +46,7 @@ def _key_finding(key: str, reason: str, where: JsonPath, kind: str) -> Finding:
 def _value_finding(value: str, key: str, reason: str, at: JsonPath, kind: str) -> Finding:
     suggestion = _suggestion(value)
     return Finding(
-        f"label value {quote(value)} of {quote(key)} in {_dotted(at[:-1])} is invalid: it {reason}; "
+        f"label value {quote(value)} of {quote(key)} in {format_path(at[:-1])} is invalid: it {reason}; "
         f"the API server rejects the {kind}",
         at=at, help=f"did you mean {suggestion!r}? ({_VALUE_HELP})" if suggestion else _VALUE_HELP,
     )
@@ -75,7 +71,7 @@ def _check_expressions(expressions: Any, where: JsonPath, kind: str) -> Iterator
         reason = label_key_problem(key) if isinstance(key, str) else None
         if reason is not None:
             yield Finding(
-                f"label key {quote(key)} in {_dotted((*where, i))} is invalid: it {reason}; the API server "
+                f"label key {quote(key)} in {format_path((*where, i))} is invalid: it {reason}; the API server "
                 f"rejects the {kind}",
                 at=(*where, i, "key"), help=_KEY_HELP,
             )

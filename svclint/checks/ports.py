@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
 from svclint.k8s import is_port_name, is_port_number, quote
-from svclint.model import KubeObject, PodTemplate, port_protocol, sequence
-
-
-def _service_ports(service: KubeObject) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    for i, port in enumerate(sequence(service.spec.get("ports"))):
-        if isinstance(port, dict):
-            yield i, port
+from svclint.model import KubeObject, PodTemplate, port_protocol, service_ports
 
 
 def _workload_backends(service: KubeObject, ctx: Context) -> list[PodTemplate]:
@@ -43,7 +36,7 @@ def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Fi
     backends = _workload_backends(service, ctx)
     if not backends:
         return
-    for i, port in _service_ports(service):
+    for i, port in service_ports(service):
         name = port.get("targetPort")
         if not isinstance(name, str) or not is_port_name(name):
             continue  # numbers, the "" default and invalid names are other rules' business
@@ -78,7 +71,7 @@ def target_port_not_declared(service: KubeObject, ctx: Context) -> Iterator[Find
     declaring = [t for t in backends if any(p.number is not None for p in t.declared_ports)]
     if not declaring:
         return  # containers that declare no ports say nothing about what they serve
-    for i, port in _service_ports(service):
+    for i, port in service_ports(service):
         target = port.get("targetPort")
         at: tuple[str | int, ...] = ("spec", "ports", i, "targetPort")
         if target in (None, 0, ""):

@@ -17,7 +17,16 @@ from svclint.k8s import (
     port_name_problems,
     quote,
 )
-from svclint.model import TEMPLATE_PATHS, KubeObject, get, mapping, port_protocol, sequence, service_type
+from svclint.model import (
+    TEMPLATE_PATHS,
+    KubeObject,
+    get,
+    mapping,
+    port_protocol,
+    sequence,
+    service_ports,
+    service_type,
+)
 
 K = TypeVar("K", bound=Hashable)
 
@@ -41,10 +50,6 @@ _UNRESOLVED = {
 # --- Service ports ---------------------------------------------------------------------------------
 
 
-def _service_ports(service: KubeObject) -> list[tuple[int, Mapping[str, Any]]]:
-    return [(i, port) for i, port in enumerate(sequence(service.spec.get("ports"))) if isinstance(port, dict)]
-
-
 def _name(port: Mapping[str, Any]) -> str | None:
     """A port's name; None when it has none ("" is no name to the API server)."""
     value = port.get("name")
@@ -66,7 +71,7 @@ def _repeats(keys: Iterable[tuple[int, K | None]]) -> Iterator[tuple[int, int, K
 @check("service-port-name-required")
 def service_port_name_required(service: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors validateServicePort: with more than one port, every port needs a name."""
-    ports = _service_ports(service)
+    ports = service_ports(service)
     if len(ports) < 2:
         return
     used = {name for _, port in ports if (name := _name(port)) is not None}
@@ -97,7 +102,7 @@ def _suggested_name(port: Mapping[str, Any], used: set[str]) -> str | None:
 @check("duplicate-service-port")
 def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors ValidateService: port names, (port, protocol) and (nodePort, protocol) are unique."""
-    ports = _service_ports(service)
+    ports = service_ports(service)
     for i, first, name in _repeats((i, _name(port)) for i, port in ports):
         yield Finding(
             f"port name {quote(name)} is already used by spec.ports[{first}] of this Service: port names "
@@ -274,7 +279,7 @@ def invalid_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
 
 def _invalid_service_ports(service: KubeObject) -> Iterator[Finding]:
     rejected = "the API server rejects the Service"
-    for i, port in _service_ports(service):
+    for i, port in service_ports(service):
         name = _name(port)
         problems = dns1123_label_problems(name) if name is not None else []
         if name is not None and problems:
@@ -533,13 +538,13 @@ def _names_across_containers(obj: KubeObject, containers: list[tuple[_Container,
 def probe_port_not_found(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors the kubelet (probe.ResolveContainerPort, the lifecycle handler's resolvePort): a named
     port is looked up in the probed container's own ports, whatever their protocol."""
-    containers = _containers(obj)
-    for container in containers:
+    containers = [(container, container.port_names) for container in _containers(obj)]
+    for container, names in containers:
         for handler in _handlers(container):
             value = handler.data.get("port")
-            if not isinstance(value, str) or not is_port_name(value) or value in container.port_names:
+            if not isinstance(value, str) or not is_port_name(value) or value in names:
                 continue  # numbers always resolve; invalid names are invalid-port's finding
-            others = [c.label for c in containers if c is not container and value in c.port_names]
+            others = [c.label for c, theirs in containers if c is not container and value in theirs]
             elsewhere = (f" ({others[0]} declares it, but a {handler.owner} looks only in its own container)"
                          if others else "")
             yield Finding(
