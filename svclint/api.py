@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from svclint.batch import load_all, load_file
-from svclint.catalog import Catalog, load_catalog
+from svclint.catalog import INTERNAL_ERROR, Catalog, load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import CheckedObject, Diagnostic, Severity
-from svclint.engine import INTERNAL_ERROR, PROJECT_SCOPE, check_objects, load_diagnostics, object_checker
+from svclint.engine import PROJECT_SCOPE, check_objects, load_diagnostics, object_checker
 from svclint.kustomize import find_patches
 from svclint.loader import (
     MAX_FILE_BYTES,

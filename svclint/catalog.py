@@ -17,6 +17,9 @@ from typing import Any
 from svclint.diagnostics import Severity
 from svclint.yamlparse import parse_stream
 
+#: The rule svclint reports its own failures under: always selected, never configurable.
+INTERNAL_ERROR = "internal-error"
+
 
 @dataclass(frozen=True, slots=True)
 class RuleMeta:

@@ -201,7 +201,7 @@ def write_baseline(
 ) -> None:
     """Record the current findings in a baseline file: `svclint check --baseline FILE` then reports only new ones."""
     from svclint.baseline import render_baseline
-    from svclint.engine import INTERNAL_ERROR
+    from svclint.catalog import INTERNAL_ERROR
 
     _, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace, kube_version,
                                      select, extend_select, ignore, context, None, use_baseline=False)

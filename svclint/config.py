@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from svclint.catalog import Catalog, data_dir
+from svclint.catalog import INTERNAL_ERROR, Catalog, data_dir
 from svclint.diagnostics import JsonPath, Severity, format_path
 from svclint.globs import Glob, compile_glob
 from svclint.positions import resolve_span
@@ -33,8 +33,6 @@ if TYPE_CHECKING:  # jsonschema is imported only when a configuration file is re
 CONFIG_NAMES = (".svclint.yaml", ".svclint.yml")
 PYPROJECT = "pyproject.toml"
 ALL = "ALL"
-#: svclint's own failure: always reported as an error, whatever the configuration says.
-UNCONFIGURABLE = "internal-error"
 _PREFIX = re.compile(r"SVC[0-9]{0,2}")
 
 
@@ -55,7 +53,6 @@ class Selection:
 class Config:
     """A validated configuration; every field is optional (None or empty: not set)."""
 
-    source: str | None = None  # the file it was read from
     context: tuple[str, ...] = ()  # absolute paths
     exclude: tuple[Glob, ...] = ()
     selection: Selection = Selection()
@@ -257,7 +254,7 @@ def _semantic_problems(data: Mapping[str, Any], root: str, catalog: Catalog) -> 
     for rule in data.get("severity", {}):
         if rule not in catalog.index:
             yield ("severity", rule), True, _selector_problem(rule, catalog) or ""
-        elif catalog[rule].name == UNCONFIGURABLE:
+        elif catalog[rule].name == INTERNAL_ERROR:
             yield ("severity", rule), True, f"{rule} is svclint's own failure and is always an error"
     globs: list[tuple[JsonPath, str, bool]] = [(("exclude", i), glob, False)
                                                for i, glob in enumerate(data.get("exclude", ()))]
@@ -285,7 +282,6 @@ def _config(data: Mapping[str, Any], path: str, catalog: Catalog) -> Config:
         return tuple(data.get(key, ()))
 
     return Config(
-        source=path,
         context=tuple(os.path.normpath(os.path.join(root, p)) for p in tuple_of("context")),
         exclude=tuple(compile_glob(glob, root) for glob in tuple_of("exclude")),
         selection=Selection(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
-from svclint.catalog import Catalog, RuleMeta
+from svclint.catalog import INTERNAL_ERROR, Catalog, RuleMeta
 from svclint.checks import CheckFn, Context
 from svclint.diagnostics import Diagnostic, Finding, JsonPath, Related, Span
 from svclint.loader import LoadIssue
@@ -14,7 +14,6 @@ from svclint.positions import resolve_span
 from svclint.project import Project, build_project
 from svclint.settings import Settings
 
-INTERNAL_ERROR = "internal-error"
 SCHEMA_VIOLATION = "schema-violation"
 OBJECT_SCOPE, PROJECT_SCOPE = "object", "project"
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from svclint.baseline import Baseline
-from svclint.catalog import Catalog
-from svclint.config import ALL, UNCONFIGURABLE, Config, Selection
+from svclint.catalog import INTERNAL_ERROR, Catalog
+from svclint.config import ALL, Config, Selection
 from svclint.diagnostics import Severity
 from svclint.globs import Glob, matches, matches_name, matches_relative, relative
 from svclint.project import DEFAULT_SCOPE
@@ -79,7 +79,7 @@ class Policy:
 
     def selects(self, rule: str) -> bool:
         """Whether ``rule`` is selected at all (svclint's own failure always is)."""
-        return rule == UNCONFIGURABLE or self.enabled is None or rule in self.enabled
+        return rule == INTERNAL_ERROR or self.enabled is None or rule in self.enabled
 
 
 def rules_matching(selector: str, catalog: Catalog) -> frozenset[str]:

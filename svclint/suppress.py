@@ -33,10 +33,9 @@ from functools import cache
 from typing import Any
 
 from svclint.baseline import Baseline, fingerprint
-from svclint.catalog import Catalog
+from svclint.catalog import INTERNAL_ERROR, Catalog
 from svclint.diagnostics import Diagnostic, JsonPath, ObjectRef, Span
 from svclint.directives import IGNORE, IGNORE_FILE, Directive
-from svclint.engine import INTERNAL_ERROR
 from svclint.k8s import quote
 from svclint.loader import LoadedFile
 from svclint.model import KubeObject, mapping
@@ -79,11 +78,9 @@ class _Problem:
 
 
 def apply_policy(diagnostics: Sequence[Diagnostic], files: Sequence[LoadedFile], policy: Policy,
-                 catalog: Catalog, reported: Collection[str] | None = None,
-                 rendered: RenderedMap | None = None) -> list[Diagnostic]:
+                 catalog: Catalog, reported: Collection[str] | None, places: RenderedMap) -> list[Diagnostic]:
     """The diagnostics a run reports, sorted; ``reported``: the files to report on (None: all);
-    ``rendered``: where the documents of rendered input come from."""
-    places = rendered or RenderedMap()
+    ``places``: where the documents of rendered input come from."""
 
     @cache
     def ignored(path: str) -> frozenset[str]:

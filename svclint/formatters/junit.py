@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from svclint.api import LintResult
+from svclint.catalog import INTERNAL_ERROR
 from svclint.diagnostics import Diagnostic, ObjectRef, Severity
-from svclint.engine import INTERNAL_ERROR
 from svclint.formatters import RenderOptions
 from svclint.formatters.text import format_diagnostic
 

@@ -13,10 +13,9 @@ from urllib.parse import quote_from_bytes
 
 from svclint import __version__
 from svclint.api import LintResult
-from svclint.catalog import RuleMeta, load_catalog
+from svclint.catalog import INTERNAL_ERROR, RuleMeta, load_catalog
 from svclint.diagnostics import Diagnostic, Severity, Span
 from svclint.docs import render_rule, render_rule_markdown
-from svclint.engine import INTERNAL_ERROR
 from svclint.formatters import RenderOptions
 
 SARIF_VERSION = "2.1.0"
