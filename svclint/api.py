@@ -90,14 +90,16 @@ def lint(paths: Sequence[str], settings: Settings | None = None, *, stdin: bytes
     """
     settings = settings or Settings()
     policy = policy or Policy()
-    sources, reported = _sources(paths, policy, stdin_name)
-    patches = _patches(sources, policy)
+    excluded = policy.exclusion()
+    sources, reported = _sources(paths, policy, excluded, stdin_name)
+    patches = _patches(sources, excluded)
     return _without_gc(lambda: _check(
         _without_objects(load_all(sources, settings, stdin, jobs, max_file_bytes), patches),
         settings, load_catalog(), policy, reported))
 
 
-def _sources(paths: Sequence[str], policy: Policy, stdin_name: str) -> tuple[list[Source], frozenset[str] | None]:
+def _sources(paths: Sequence[str], policy: Policy, excluded: Callable[[str], bool],
+             stdin_name: str) -> tuple[list[Source], frozenset[str] | None]:
     """The files to read and the files to report on (None: all that are read).
 
     With context, the files are read in the context's order, the named ones in their place
@@ -105,11 +107,11 @@ def _sources(paths: Sequence[str], policy: Policy, stdin_name: str) -> tuple[lis
     order (which of two colliding node ports comes first) then decide the same whichever of
     the files a run names, so a file list split over several runs gives the same findings.
     """
-    sources = discover(paths, policy.excluded, stdin_name)
+    sources = discover(paths, excluded, stdin_name)
     if not policy.context:
         return sources, None
     try:
-        context = discover(policy.context, policy.excluded)
+        context = discover(policy.context, excluded)
     except InputError as error:
         raise InputError(f"context path {error}") from None
     named = {source_key(s): s for s in sources}
@@ -117,10 +119,10 @@ def _sources(paths: Sequence[str], policy: Policy, stdin_name: str) -> tuple[lis
     return ordered + list(named.values()), frozenset(s.path for s in sources)
 
 
-def _patches(sources: Sequence[Source], policy: Policy) -> frozenset[str]:
+def _patches(sources: Sequence[Source], excluded: Callable[[str], bool]) -> frozenset[str]:
     """The sources that a kustomization near them names as patches (see svclint.kustomize)."""
     files = [source.real for source in sources if source.real is not None]
-    patches = find_patches(files, policy.excluded)
+    patches = find_patches(files, excluded)
     if not patches:
         return frozenset()  # the common case: no realpath per source
     return frozenset(source.path for source in sources

@@ -39,9 +39,13 @@ class Policy:
     baseline: Baseline | None = None
     scopes: tuple[tuple[str, tuple[Glob, ...]], ...] = ()  # name, the globs of its files
 
-    def excluded(self, path: str) -> bool:
-        """Whether a file or directory is left out of the run."""
-        return any(matches(glob, path) for glob in self.exclude)
+    def exclusion(self) -> Callable[[str], bool]:
+        """For one run's files and directories: whether one is left out of the run (see
+        ``_glob_matcher``: the directories it is in are matched once each)."""
+        if not self.exclude:
+            return lambda path: False
+        matching = _glob_matcher(self.exclude)
+        return lambda path: any(matching(path))
 
     def ignored_rules(self, path: str) -> frozenset[str]:
         """Rule names that per-file-ignores turns off in ``path``."""
@@ -49,37 +53,42 @@ class Policy:
 
     def scope_lookup(self) -> Callable[[str], tuple[str, ...]]:
         """For one run's files: the scopes a file is in, in the configuration's order, or the
-        default scope when none names it (each glob as ``globs.matches`` would match it).
-
-        Each directory is made relative and matched once (``os.path.relpath`` and the matching of
-        every parent directory are the slow part); per file only its own path is matched.
-        """
-
-        @cache
-        def in_directory(directory: str) -> tuple[dict[str, str], tuple[bool, ...]]:
-            bases = {glob.root: relative(directory or os.curdir, glob.root)
-                     for _, globs in self.scopes for glob in globs}
-            hits = tuple(any(bases[glob.root] != os.curdir and matches_relative(glob, bases[glob.root])
-                             for glob in globs) for _, globs in self.scopes)
-            return bases, hits
+        default scope when none names it (see ``_glob_matcher``)."""
+        globs = tuple(glob for _, scope_globs in self.scopes for glob in scope_globs)
+        owners = [scope for scope, scope_globs in self.scopes for _ in scope_globs]
+        matching = _glob_matcher(globs)
 
         def scopes_of(path: str) -> tuple[str, ...]:
-            directory, name = os.path.split(path)
-            bases, hits = in_directory(directory)
-
-            def names_file(glob: Glob) -> bool:
-                base = bases[glob.root]
-                return matches_name(glob, name if base == os.curdir else f"{base}/{name}")
-
-            names = tuple(scope for (scope, globs), hit in zip(self.scopes, hits)
-                          if hit or any(names_file(glob) for glob in globs))
-            return names or (DEFAULT_SCOPE,)
+            names = dict.fromkeys(scope for scope, hit in zip(owners, matching(path)) if hit)
+            return tuple(names) or (DEFAULT_SCOPE,)
 
         return scopes_of
 
     def selects(self, rule: str) -> bool:
         """Whether ``rule`` is selected at all (svclint's own failure always is)."""
         return rule == INTERNAL_ERROR or self.enabled is None or rule in self.enabled
+
+
+def _glob_matcher(globs: tuple[Glob, ...]) -> Callable[[str], list[bool]]:
+    """For one run's paths: which of ``globs`` match a path, each as ``globs.matches`` would.
+
+    Each directory is made relative and matched once (``os.path.relpath`` and the matching of
+    every parent directory are the slow part); per path only its own name is matched.
+    """
+
+    @cache
+    def in_directory(directory: str) -> tuple[dict[str, str], list[bool]]:
+        bases = {glob.root: relative(directory or os.curdir, glob.root) for glob in globs}
+        hits = [bases[glob.root] != os.curdir and matches_relative(glob, bases[glob.root]) for glob in globs]
+        return bases, hits
+
+    def matching(path: str) -> list[bool]:
+        directory, name = os.path.split(os.path.normpath(path))
+        bases, hits = in_directory(directory)
+        return [hit or matches_name(glob, name if bases[glob.root] == os.curdir else f"{bases[glob.root]}/{name}")
+                for glob, hit in zip(globs, hits)]
+
+    return matching
 
 
 def rules_matching(selector: str, catalog: Catalog) -> frozenset[str]:

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped,unuse
 from svclint.catalog import load_catalog
 from svclint.config import Selection
 from svclint.globs import compile_glob, matches
-from svclint.policy import selected_rules
+from svclint.policy import Policy, selected_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "schemas" / "config.schema.json").read_text(encoding="utf-8"))
@@ -408,3 +408,19 @@ def test_a_later_select_starts_afresh_and_a_later_ignore_removes() -> None:
         [c for c in ALL_CODES if c.startswith("SVC3") and not c.startswith("SVC30")] + ["SVC302"])
     assert codes([file, Selection(select=("SVC101",))]) == ["SVC101"]
     assert codes([file, Selection(ignore=("ALL",))]) == []
+
+
+def test_exclusion_decides_as_matching_each_glob_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Policy.exclusion matches each directory once and then only names: it must agree with
+    # globs.matches on files, directories, nested and outside paths, and paths as users type them.
+    monkeypatch.chdir(tmp_path)
+    root = str(tmp_path / "repo")
+    globs = tuple(compile_glob(g, root) for g in ("vendor", "charts/*/templates", "**/*.tmpl.yaml", "/top.yaml",
+                                                   "apps/**/secret-*.yaml"))
+    paths = ["repo/vendor", "repo/vendor/", "repo/vendor/a.yaml", "repo/x/vendor/b.yaml", "repo/top.yaml",
+             "repo/sub/top.yaml", "repo/charts/web/templates/svc.yaml", "repo/charts/web/values.yaml",
+             "repo/a/b.tmpl.yaml", "./repo/apps/x/y/secret-db.yaml", "repo/apps/secret-db.yaml",
+             "repo/apps/x/config.yaml", "repo/../repo/vendor/c.yaml", "other/vendor/d.yaml", "repo", "-"]
+    excluded = Policy(exclude=globs).exclusion()
+    assert [excluded(p) for p in paths] == [any(matches(g, p) for g in globs) for p in paths]
+    assert sum(excluded(p) for p in paths) >= 8  # the globs do match
