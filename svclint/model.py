@@ -300,6 +300,12 @@ def service_type(service: KubeObject) -> str:
     return value if isinstance(value, str) else ""
 
 
+def needs_health_check(service: KubeObject) -> bool:
+    """``needsHealthCheck``: a LoadBalancer with externalTrafficPolicy Local has a health check
+    node port (given, or allocated like a nodePort)."""
+    return service_type(service) == "LoadBalancer" and service.spec.get("externalTrafficPolicy") == "Local"
+
+
 def is_headless(service: KubeObject) -> bool:
     """``isHeadlessService``: the Service's cluster IPs are exactly ``["None"]``.
 

@@ -24,6 +24,7 @@ from svclint.model import (
     get,
     is_headless,
     mapping,
+    needs_health_check,
     operator_key,
     pod_template,
     sequence,
@@ -341,8 +342,7 @@ def node_port_uses(service: KubeObject) -> Iterator[NodePortUse]:
             # Only scalars are compared (and quoted): a malformed port is no port at all.
             yield NodePortUse(service, number, ("spec", "ports", i, "nodePort"), _scalar(value))
     health = service.spec.get("healthCheckNodePort")
-    if kind == "LoadBalancer" and service.spec.get("externalTrafficPolicy") == "Local" \
-            and type(health) is int and health != 0:
+    if needs_health_check(service) and type(health) is int and health != 0:
         yield NodePortUse(service, health, ("spec", "healthCheckNodePort"), None, health_check=True)
 
 
@@ -362,8 +362,7 @@ def auto_node_ports(service: KubeObject) -> Iterator[JsonPath]:
         for i, port in enumerate(ports):
             if port.get("nodePort") in (None, 0) and _scalar(port.get("port")) not in named:
                 yield ("spec", "ports", i)
-    if kind == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local" \
-            and spec.get("healthCheckNodePort") in (None, 0):
+    if needs_health_check(service) and spec.get("healthCheckNodePort") in (None, 0):
         yield ("spec", "externalTrafficPolicy")
 
 

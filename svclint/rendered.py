@@ -72,24 +72,26 @@ def find_segments(text: str) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def _first_line(segment: Segment) -> int:
+    return segment.first_line
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedMap:
     """The segments of each rendered input, by its path; turns input positions into template positions."""
 
     segments: Mapping[str, tuple[Segment, ...]] = field(default_factory=dict)
-    starts: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # first lines, for bisect
 
     @classmethod
     def of(cls, inputs: Iterable[tuple[str, tuple[Segment, ...]]]) -> RenderedMap:
         """The map of the inputs (path, segments) that have segments."""
-        segments = {path: found for path, found in inputs if found}
-        return cls(segments, {path: tuple(s.first_line for s in found) for path, found in segments.items()})
+        return cls({path: found for path, found in inputs if found})
 
     def _segment(self, path: str, line: int) -> Segment | None:
         segments = self.segments.get(path)
         if segments is None:
             return None
-        index = bisect.bisect_right(self.starts[path], line) - 1
+        index = bisect.bisect_right(segments, line, key=_first_line) - 1
         if index < 0 or line > segments[index].last_line:
             return None
         return segments[index]

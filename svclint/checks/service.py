@@ -17,7 +17,16 @@ from svclint.k8s import (
     quote,
     special_ip_problem,
 )
-from svclint.model import KubeObject, get, is_headless, mapping, port_protocol, sequence, service_type
+from svclint.model import (
+    KubeObject,
+    get,
+    is_headless,
+    mapping,
+    needs_health_check,
+    port_protocol,
+    sequence,
+    service_type,
+)
 
 #: ``service.beta.kubernetes.io/load-balancer-source-ranges``, read when the field is empty.
 SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
@@ -129,7 +138,7 @@ def _traffic_policy(service: KubeObject, kind: str) -> Iterator[Finding]:
             at=("spec", "externalTrafficPolicy"), on_key=True, help="remove externalTrafficPolicy",
         )
     health = spec.get("healthCheckNodePort")
-    if not (kind == "LoadBalancer" and policy == "Local") and health not in (None, 0):
+    if not needs_health_check(service) and health not in (None, 0):
         yield Finding(
             "healthCheckNodePort may only be set when type is LoadBalancer and externalTrafficPolicy is "
             "Local: the API server rejects the Service",
