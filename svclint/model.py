@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from svclint.diagnostics import JsonPath, ObjectRef
 from svclint.k8s import string_map
@@ -109,19 +109,16 @@ class KubeObject:
         return mapping(self.data.get("spec"))
 
 
-@dataclass(frozen=True, slots=True)
-class ContainerPort:
-    number: int | None
+class ContainerPort(NamedTuple):
+    """A port that a container of a pod template declares, as Service rules see it.
+
+    A named tuple: one is built for every port of every workload, and a frozen dataclass
+    costs several times more to create.
+    """
+
+    number: int | None  # containerPort, when it is an int
     name: str | None
     protocol: str
-    at: JsonPath
-
-
-@dataclass(frozen=True, slots=True)
-class Container:
-    name: str
-    ports: tuple[ContainerPort, ...]
-    at: JsonPath
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +141,7 @@ class PodTemplate:
     at: JsonPath  # path of the template (metadata + spec) inside the owner
     labels: Mapping[str, str]
     runtime_labels: tuple[RuntimeLabel, ...]
-    containers: tuple[Container, ...]  # containers, then restartable (sidecar) init containers
+    ports: tuple[ContainerPort, ...]  # of its containers, then of its sidecars (restartable init containers)
     embedded: bool = False  # found inside a custom resource: used for selector matching only
 
     def label_matches(self, key: str, value: str) -> bool:
@@ -163,11 +160,6 @@ class PodTemplate:
     def matches(self, selector: Mapping[str, str]) -> bool:
         """Service selector semantics: every pair present on the pod (AND); extra labels are fine."""
         return all(self.label_matches(k, v) for k, v in selector.items())
-
-    @property
-    def declared_ports(self) -> Iterator[ContainerPort]:
-        for container in self.containers:
-            yield from container.ports
 
 
 def operator_key(key: str) -> str | None:
@@ -217,28 +209,18 @@ def port_protocol(port: Mapping[str, Any]) -> str:
     return value if isinstance(value, str) and value else "TCP"
 
 
-def _container_port(port: Mapping[str, Any], at: JsonPath) -> ContainerPort:
-    number, name = port.get("containerPort"), port.get("name")
-    return ContainerPort(
-        number=number if type(number) is int else None,
-        name=name if isinstance(name, str) else None,
-        protocol=port_protocol(port),
-        at=at,
-    )
-
-
-def _containers(pod_spec: Mapping[str, Any], at: JsonPath) -> tuple[Container, ...]:
-    found: list[Container] = []
+def _declared_ports(pod_spec: Mapping[str, Any]) -> tuple[ContainerPort, ...]:
+    found: list[ContainerPort] = []
     for field_name in ("containers", "initContainers"):
-        for i, raw in enumerate(sequence(pod_spec.get(field_name))):
+        for raw in sequence(pod_spec.get(field_name)):
             container = mapping(raw)
             if field_name == "initContainers" and container.get("restartPolicy") != "Always":
                 continue  # only sidecars serve traffic
-            where = (*at, field_name, i)
-            ports = tuple(_container_port(mapping(p), (*where, "ports", j))
-                          for j, p in enumerate(sequence(container.get("ports"))))
-            name = container.get("name")
-            found.append(Container(name if isinstance(name, str) else f"#{i}", ports, where))
+            for port in sequence(container.get("ports")):
+                if isinstance(port, dict):
+                    number, name = port.get("containerPort"), port.get("name")
+                    found.append(ContainerPort(number if type(number) is int else None,
+                                               name if isinstance(name, str) else None, port_protocol(port)))
     return tuple(found)
 
 
@@ -250,7 +232,7 @@ def pod_template(obj: KubeObject) -> PodTemplate | None:
     template = mapping(get(obj.data, *at)) if at else obj.data
     spec = mapping(template.get("spec"))
     labels = string_map(get(template, "metadata", "labels"))
-    return PodTemplate(obj, at, labels, _runtime_labels(obj), _containers(spec, (*at, "spec")))
+    return PodTemplate(obj, at, labels, _runtime_labels(obj), _declared_ports(spec))
 
 
 def embedded_templates(obj: KubeObject, max_depth: int = 12) -> list[PodTemplate]:

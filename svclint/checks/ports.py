@@ -43,11 +43,11 @@ def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Fi
         protocol = port_protocol(port)
         lacking = [
             t for t in backends
-            if not any(p.name == name and p.protocol == protocol for p in t.declared_ports)
+            if not any(p.name == name and p.protocol == protocol for p in t.ports)
         ]
         if not lacking:
             continue
-        other_protocol = [p.protocol for t in lacking for p in t.declared_ports if p.name == name]
+        other_protocol = [p.protocol for t in lacking for p in t.ports if p.name == name]
         detail = f" (it is declared with protocol {other_protocol[0]})" if other_protocol else ""
         having = [t for t in backends if t not in lacking]
         also = f" (only {_names(having)} declares it)" if having else ""
@@ -68,7 +68,7 @@ def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Fi
 def target_port_not_declared(service: KubeObject, ctx: Context) -> Iterator[Finding]:
     """A numeric targetPort that the selected containers do not list among their ports."""
     backends = _workload_backends(service, ctx)
-    declaring = [t for t in backends if any(p.number is not None for p in t.declared_ports)]
+    declaring = [t for t in backends if any(p.number is not None for p in t.ports)]
     if not declaring:
         return  # containers that declare no ports say nothing about what they serve
     for i, port in service_ports(service):
@@ -78,9 +78,9 @@ def target_port_not_declared(service: KubeObject, ctx: Context) -> Iterator[Find
             target, at = port.get("port"), ("spec", "ports", i, "port")  # the API's default
         if not is_port_number(target):
             continue  # a number outside 1-65535 is invalid-port's finding
-        if any(p.number == target for t in backends for p in t.declared_ports):
+        if any(p.number == target for t in backends for p in t.ports):
             continue
-        declared = sorted({p.number for t in declaring for p in t.declared_ports if p.number is not None})
+        declared = sorted({p.number for t in declaring for p in t.ports if p.number is not None})
         yield Finding(
             f"target port {target} is not declared by the containers of {_names(declaring)} "
             f"(they declare {', '.join(map(str, declared))}); Kubernetes still sends traffic to "
