@@ -34,6 +34,7 @@ from svclint.loader import (
 from svclint.model import KubeObject
 from svclint.positions import LazyDocument, Reparse
 from svclint.settings import Settings
+from svclint.shipping import shippable
 from svclint.yamlparse import YamlDocument, part_starts, split_stream
 
 #: Below this much input, a process pool costs more than it saves (see benchmarks/RESULTS.md).
@@ -42,6 +43,7 @@ PARALLEL_MIN_BYTES = 2_000_000
 BATCH_BYTES = 500_000
 
 
+@shippable
 @dataclass(frozen=True, slots=True)
 class _FileTask:
     index: int
@@ -50,6 +52,7 @@ class _FileTask:
     size: int
 
 
+@shippable
 @dataclass(frozen=True, slots=True)
 class _PartTask:
     index: int

@@ -18,6 +18,7 @@ from svclint.directives import MARKER, Directive, scan
 from svclint.model import KubeObject, is_analysed, mapping, sequence
 from svclint.positions import LazyDocument, Reparse
 from svclint.rendered import Segment, find_segments
+from svclint.shipping import shippable
 from svclint.structure import Violation, validate
 from svclint.yamlparse import YamlDocument, parse_stream, part_starts, split_stream
 
@@ -46,6 +47,7 @@ class LoadIssue:
     help: str | None = None
 
 
+@shippable
 @dataclass(frozen=True, slots=True)
 class LoadedFile:
     path: str
@@ -59,6 +61,7 @@ class LoadedFile:
     segments: tuple[Segment, ...] = ()  # rendered input: the documents helm says it rendered from a template
 
 
+@shippable
 @dataclass(frozen=True, slots=True)
 class Source:
     """An input: a display path (as the user wrote it) and what to read it from."""
@@ -228,6 +231,7 @@ def decode(data: bytes) -> tuple[str, None] | tuple[None, tuple[str, Span]]:
 PART_SIZE = 1_000_000
 
 
+@shippable
 @dataclass(frozen=True, slots=True)
 class PartResult:
     """What parsing one part of a file gives, before the parts are joined."""

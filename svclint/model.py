@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from svclint.diagnostics import JsonPath, ObjectRef
 from svclint.k8s import string_map
 from svclint.positions import Document
+from svclint.shipping import shippable
 
 if TYPE_CHECKING:
     from svclint.structure import Violation
@@ -71,6 +72,7 @@ def get(data: Any, *path: str | int) -> Any:
     return data
 
 
+@shippable
 @dataclass(frozen=True, slots=True, eq=False)
 class KubeObject:
     """One Kubernetes object from one document (or one item of a ``List``)."""

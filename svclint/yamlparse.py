@@ -34,6 +34,8 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 
+from svclint.shipping import shippable
+
 #: (line, column, end_line, end_column), all 0-based.
 Region = tuple[int, int, int, int]
 #: The positions of a container, shaped like it (a "shadow" tree of plain, picklable data), one
@@ -65,6 +67,7 @@ class YamlProblem:
     column: int
 
 
+@shippable
 @dataclass(frozen=True, slots=True)
 class YamlDocument:
     """One document of a stream: its plain value, the positions shadowing it, and its region."""

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import gc
+import pickle
 import sys
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
 
 from svclint import loader
 from svclint.api import lint, lint_sources
+from svclint.batch import _FileTask, _PartTask, load_file
+from svclint.catalog import load_catalog
+from svclint.checks import discover_checks
+from svclint.engine import object_checker
+from svclint.settings import Settings
 from svclint.yamlparse import split_stream
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,3 +159,15 @@ def test_a_run_leaves_no_reference_cycles_behind() -> None:
     gc.collect()
     lint([examples], jobs=1)
     assert gc.collect() == 0
+
+
+def test_values_sent_to_and_from_workers_survive_pickling() -> None:
+    # shipping.shippable pickles them as constructor calls: every field must come back, in order.
+    text = _manifests(2).replace("30001", "99")
+    check = object_checker(Settings(), load_catalog(), discover_checks())
+    shipped = load_file("a.yaml", text.encode(), 0, Settings(), check, ship=True)
+    part = loader.parse_part("a.yaml", text, 3, (0, 1), "default", {})
+    source = loader.Source("a.yaml", "/work/a.yaml", None, "/work/a.yaml")
+    assert shipped.objects and shipped.diagnostics and part.objects
+    for value in (shipped, part, source, _FileTask(0, source, b"data", 4), _PartTask(0, 1, "a.yaml", text, 3)):
+        assert astuple(pickle.loads(pickle.dumps(value))) == astuple(value)
