@@ -78,7 +78,8 @@ def checker(project: Project, settings: Settings, catalog: Catalog, checks: Mapp
                 continue
             for rule, function in () if obj.custom else table.get(obj.kind, ()):
                 try:
-                    diagnostics.extend(_diagnostic(rule, obj, finding) for finding in function(obj, context))
+                    for finding in function(obj, context):
+                        diagnostics.append(_diagnostic(rule, obj, finding))
                 except Exception as error:  # noqa: BLE001 - a buggy rule must not stop the run
                     diagnostics.append(Diagnostic(
                         code=internal.code, rule=internal.name, severity=internal.severity,

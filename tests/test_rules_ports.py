@@ -7,6 +7,7 @@ manifest), plus the message, help or severity where they are the point.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -907,6 +908,37 @@ def test_host_ports_of_init_containers_are_checked_one_container_at_a_time() -> 
               ports: [{containerPort: 83, hostPort: 8080}]
     """) == [("duplicate-container-port", 9, 82)]
 
+
+_PORT_FIELDS = st.fixed_dictionaries({}, optional={
+    "name": st.sampled_from(["http", "metrics", "", "Bad_Name"]),
+    "containerPort": st.sampled_from([80, 81, 0, 70000, None]),
+    "protocol": st.sampled_from(["TCP", "UDP", ""]),
+    "hostPort": st.sampled_from([0, 80, None]),
+    "hostIP": st.sampled_from(["", "10.0.0.1"]),
+})
+_CONTAINER = st.fixed_dictionaries({"name": st.sampled_from(["a", "b"]), "ports": st.lists(_PORT_FIELDS, max_size=3)},
+                                   optional={"restartPolicy": st.just("Always")})
+
+
+@given(st.lists(_CONTAINER, max_size=3), st.lists(_CONTAINER, max_size=2))
+@example([{"name": "a", "ports": [{"containerPort": 80, "hostPort": 80}]},
+          {"name": "b", "ports": [{"containerPort": 81, "hostPort": 80}]}], [])
+@example([{"name": "a", "ports": [{"containerPort": 80, "name": "web"}]},
+          {"name": "b", "ports": [{"containerPort": 80, "name": "alt"}]}], [])
+@example([{"name": "a", "ports": [{"containerPort": 80, "name": "http"}]}],
+         [{"name": "b", "restartPolicy": "Always", "ports": [{"containerPort": 81, "name": "http"}]}])
+def test_pods_whose_ports_are_all_distinct_need_no_port_views(containers: list[dict], init: list[dict]) -> None:
+    # duplicate-container-port skips building port views when no name or number repeats and
+    # no hostPort is set; whenever it does, the full checks must find nothing either.
+    from svclint.checks import portspec
+
+    data = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"containers": containers, "initContainers": init}}
+    [obj] = load_source("pod.yaml", json.dumps(data).encode(), 0, "default").objects
+    assert not obj.violations
+    found = portspec._containers(obj)
+    if portspec._all_distinct(c.data for c in found):
+        assert not list(portspec._port_clashes(obj, [(c, c.ports()) for c in found], "rejected"))
 
 # ================================================================================================
 # probe-port-not-found

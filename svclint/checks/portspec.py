@@ -399,8 +399,14 @@ def _rename_help(name: str) -> str:
 def duplicate_container_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors validateContainerPorts and checkHostPortConflicts (errors) and the pod warnings of
     warningsForPodSpecAndMeta: the same containerPort/protocol, or the same name, twice in a pod."""
-    containers = [(container, container.ports()) for container in _containers(obj)]
-    consequence = _consequence(obj, ctx)
+    found = _containers(obj)
+    if not _all_distinct(container.data for container in found):
+        yield from _port_clashes(obj, [(container, container.ports()) for container in found],
+                                 _consequence(obj, ctx))
+
+
+def _port_clashes(obj: KubeObject, containers: list[tuple[_Container, list[_Port]]],
+                  consequence: str) -> Iterator[Finding]:
     named_twice = [pair for _, ports in containers for pair in _repeated_names(ports)]
     for port, first in named_twice:
         yield Finding(
@@ -424,6 +430,26 @@ def duplicate_container_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]
     rejected = {port.at for port, _ in (*named_twice, *clashes)}
     yield from _overlapping_numbers(obj, containers, rejected)
     yield from _names_across_containers(obj, containers, rejected)
+
+
+def _all_distinct(containers: Iterable[Mapping[str, Any]]) -> bool:
+    """No port name and no containerPort twice in the pod, and no hostPort: then none of the
+    checks below can find anything, and the port views need not be built (most pods)."""
+    names: set[str] = set()
+    numbers: set[int] = set()
+    for container in containers:
+        for port in sequence(container.get("ports")):
+            if not isinstance(port, dict) or "hostPort" in port:
+                return False
+            name, number = port.get("name"), port.get("containerPort")
+            if type(number) is not int or number in numbers or not isinstance(name, (str, type(None))):
+                return False
+            if name is not None:
+                if name in names:
+                    return False
+                names.add(name)
+            numbers.add(number)
+    return True
 
 
 def _first_here(obj: KubeObject, port: _Port, field: str) -> RelatedFinding:
