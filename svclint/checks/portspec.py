@@ -433,8 +433,8 @@ def _port_clashes(obj: KubeObject, containers: list[tuple[_Container, list[_Port
 
 
 def _all_distinct(containers: Iterable[Mapping[str, Any]]) -> bool:
-    """No port name and no containerPort twice in the pod, and no hostPort: then none of the
-    checks below can find anything, and the port views need not be built (most pods)."""
+    """No port name and no containerPort twice in the pod, and no hostPort: then _port_clashes
+    cannot find anything, and the port views need not be built (most pods)."""
     names: set[str] = set()
     numbers: set[int] = set()
     for container in containers:
