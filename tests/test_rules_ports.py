@@ -16,7 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from svclint.catalog import load_catalog
-from svclint.checks import Context, discover_checks
+from svclint.checks import Context, discover_checks, portspec
 from svclint.diagnostics import Finding, Severity
 from svclint.engine import check_objects
 from svclint.k8s import is_port_name, port_name_problems
@@ -930,8 +930,6 @@ _CONTAINER = st.fixed_dictionaries({"name": st.sampled_from(["a", "b"]), "ports"
 def test_pods_whose_ports_are_all_distinct_need_no_port_views(containers: list[dict], init: list[dict]) -> None:
     # duplicate-container-port skips building port views when no name or number repeats and
     # no hostPort is set; whenever it does, the full checks must find nothing either.
-    from svclint.checks import portspec
-
     data = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
             "spec": {"containers": containers, "initContainers": init}}
     [obj] = load_source("pod.yaml", json.dumps(data).encode(), 0, "default").objects
