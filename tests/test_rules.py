@@ -918,6 +918,50 @@ def test_the_message_names_only_the_workloads_lacking_the_port() -> None:
     assert [r.message for r in d.related] == ["containers of Deployment default/web-v2"]
 
 
+def test_another_protocol_is_named_only_for_the_workload_that_declares_it() -> None:
+    # Regression: "(it is declared with protocol UDP)" followed a list of two Deployments, one of
+    # which has no port of that name at all.
+    [d] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          selector: {app: web}
+          ports: [{port: 80, targetPort: http}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: a
+        spec:
+          selector:
+            matchLabels: {app: web, x: a}
+          template:
+            metadata:
+              labels: {app: web, x: a}
+            spec:
+              containers: [{name: c, image: x}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: b
+        spec:
+          selector:
+            matchLabels: {app: web, x: b}
+          template:
+            metadata:
+              labels: {app: web, x: b}
+            spec:
+              containers: [{name: c, image: x, ports: [{name: http, containerPort: 8080, protocol: UDP}]}]
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("target-port-name-not-found", 7, 34)
+    assert d.message.startswith(
+        'targetPort "http" (TCP) is not a container port name of Deployment default/a, Deployment default/b '
+        "(Deployment default/b declares it with protocol UDP), so its pods get no traffic")
+
+
 def test_port_checks_look_at_the_workloads_nearest_to_the_service() -> None:
     # Two apps of one repository reuse app: web; each Service is deployed with its own directory.
     service = """
@@ -1547,6 +1591,24 @@ def test_a_64_character_label_is_accepted_by_the_api_but_never_resolves() -> Non
     [d] = lint(EXTERNAL.format(value="a" * 64 + ".example.com"))
     assert (d.rule, d.span.line, d.span.column) == ("external-name-invalid", 7, 17)
     assert d.message.startswith("externalName has a label of 64 characters; DNS labels are at most 63")
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    # Regression: urlsplit raised ValueError on these, and the finding became an internal-error.
+    ("'http://[::1'", "is a URL, not a host name"),
+    ("'http://a]b'", "is a URL, not a host name"),
+    ("'http://a\uff03b.com'", "is a URL, not a host name"),  # a full-width '#': NFKC changes the host
+    # Regression: these suggestions were invalid themselves ("-srv...", a combining dot, an IP address).
+    ("_srv.example.com", "contains '_'"),
+    ("'\u0130.com'", "contains uppercase letters"),
+    ("1.2.3.4/24", "contains a path ('/')"),
+    ("Db_Primary.example.com", "contains uppercase letters"),
+])
+def test_invalid_external_names_with_no_valid_suggestion(value: str, reason: str) -> None:
+    [d] = lint(EXTERNAL.format(value=value))
+    assert (d.rule, d.span.line, d.span.column) == ("external-name-invalid", 7, 17)
+    assert reason in d.message
+    assert d.help == "use a DNS name such as db.example.com"
 
 
 def test_bracketed_ipv6_literal_gets_no_nonsense_suggestion() -> None:

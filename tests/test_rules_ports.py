@@ -74,6 +74,22 @@ def test_every_unnamed_port_is_reported_and_an_empty_name_is_no_name() -> None:
     assert second.message.startswith("port 53/TCP has no name")
 
 
+def test_unnamed_ports_get_suggestions_that_differ_from_each_other() -> None:
+    # Regression: both ports were told `name: http`, and following both hints gives a Duplicate name.
+    first, second = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          ports:
+            - {port: 80, targetPort: http}
+            - {port: 8080, targetPort: http}
+    """)
+    assert (first.help, second.help) == ("add `name: http` (or another unique name) to this port",
+                                         "add `name: tcp-8080` (or another unique name) to this port")
+
+
 def test_a_single_port_may_be_unnamed() -> None:
     assert found("""
         apiVersion: v1
@@ -525,6 +541,69 @@ def test_probe_and_lifecycle_ports_are_numbers_or_port_names() -> None:
     ]
 
 
+def test_a_null_probe_port_is_port_0_and_grpc_ports_take_no_names() -> None:
+    # Regression: `port:` with no value passed unnoticed; the API server decodes null as 0.
+    text = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx
+              readinessProbe:
+                httpGet: {path: /ready, port: }
+              startupProbe:
+                grpc: {}
+    """
+    null, missing = lint(text)
+    assert (null.rule, null.span.line, null.span.column) == ("invalid-port", 10, 33)
+    assert text_at(text, null) == "port"
+    assert null.message == ("readinessProbe.httpGet.port of container 'web' is null, which the API server reads "
+                            "as port 0: the API server rejects the Pod")
+    assert null.help == "set `port:` to a number or a port name of this container"
+    assert (missing.rule, missing.span.line) == ("invalid-port", 12)
+    assert text_at(text, missing) == "grpc"
+    assert missing.help == "add `port:` to startupProbe.grpc (a number)"
+
+
+def test_with_host_network_a_host_port_must_be_its_container_port() -> None:
+    # Regression: validatePodHostNetworkDeps was not mirrored. hostPort 0 (unset) is defaulted to
+    # the containerPort; init containers are not checked.
+    text = """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: agent
+        spec:
+          selector:
+            matchLabels: {app: agent}
+          template:
+            metadata:
+              labels: {app: agent}
+            spec:
+              hostNetwork: true
+              initContainers:
+                - {name: setup, image: agent, ports: [{containerPort: 7000, hostPort: 7001}]}
+              containers:
+                - name: agent
+                  image: agent
+                  ports:
+                    - {containerPort: 8125, hostPort: 8125, protocol: UDP}
+                    - {containerPort: 9100}
+                    - {containerPort: 8080, hostPort: 9090}
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-port", 21, 47)
+    assert text_at(text, d) == "9090"
+    assert d.message == (
+        "hostPort 9090 of container 'agent' differs from its containerPort 8080, but with hostNetwork: true the "
+        "container listens on the node's own ports, so they must match: the API server rejects the DaemonSet")
+    assert d.help == "set hostPort to 8080, or remove it (with hostNetwork it defaults to the containerPort)"
+    assert found(text.replace("hostNetwork: true", "hostNetwork: false")) == []
+
+
 def test_only_the_first_action_of_a_probe_is_validated() -> None:
     # A second action is Forbidden ("may not specify more than 1 handler type") and not looked into.
     assert found("""
@@ -859,6 +938,40 @@ def test_overlapping_and_ambiguous_host_ports_warn_like_the_api_server() -> None
     assert "the API server warns \"dangerously ambiguous port definition\"" in diagnostics[1].message
 
 
+def test_two_ports_without_host_port_but_with_different_host_ips_overlap() -> None:
+    # Regression: the message said "one of them with a hostPort" when neither had one.
+    [d] = lint("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - {name: a, image: nginx, ports: [{containerPort: 8080}]}
+            - {name: b, image: nginx, ports: [{containerPort: 8080, hostIP: 10.0.0.1}]}
+    """)
+    assert (d.span.line, d.span.column, d.severity) == (8, 55, Severity.WARNING)
+    assert d.message.startswith("containerPort 8080/TCP of container 'b' is also declared by container 'a' "
+                                "(with different hostIPs): the API server warns \"overlapping port definition\"")
+
+
+def test_port_definition_warnings_came_with_kubernetes_1_26() -> None:
+    text = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - {name: a, image: nginx, ports: [{containerPort: 8080}]}
+            - {name: b, image: nginx, ports: [{containerPort: 8080}]}
+    """
+    [current] = lint(text)
+    [older] = lint(text, kube_version=(1, 25))
+    assert ": the API server warns \"duplicate port definition\"" in current.message
+    assert ": API servers from 1.26 warn \"duplicate port definition\"" in older.message
+
+
 def test_host_port_claimed_twice_is_an_error_and_not_also_a_warning() -> None:
     text = """
         apiVersion: apps/v1
@@ -936,7 +1049,7 @@ def test_pods_whose_ports_are_all_distinct_need_no_port_views(containers: list[d
     assert not obj.violations
     found = portspec._containers(obj)
     if portspec._all_distinct(c.data for c in found):
-        assert not list(portspec._port_clashes(obj, [(c, c.ports()) for c in found], "rejected"))
+        assert not list(portspec._port_clashes(obj, [(c, c.ports()) for c in found], "rejected", "warns"))
 
 # ================================================================================================
 # probe-port-not-found

@@ -575,9 +575,51 @@ def test_headless_node_port_or_load_balancer(service_type: str) -> None:
     assert text_at(text, d) == "None"
 
 
-def test_headless_through_cluster_ips_only() -> None:
+def test_cluster_ips_without_cluster_ip_is_rejected_before_the_headless_check() -> None:
+    # Regression: this was reported as headless-service-type, whose message the user never sees:
+    # the allocator's check of clusterIPs runs first (ValidateServiceClusterIPsRelatedFields).
     text = HEADLESS.format(type="NodePort").replace("clusterIP: None", "clusterIPs: [None]")
-    assert found(text) == [("headless-service-type", 7, 16)]
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 7, 3)
+    assert text_at(text, d) == "clusterIPs"
+    assert d.message == (
+        "clusterIPs is set but clusterIP is not: the API server rejects the Service (spec.clusterIPs: "
+        "\"must be empty when `clusterIP` is not specified\")")
+    assert d.help == "set `clusterIP: None` as well (clusterIPs then lists it first), or remove clusterIPs"
+
+
+def test_cluster_ips_must_start_with_the_cluster_ip() -> None:
+    text = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          clusterIP: 10.96.0.10
+          clusterIPs: ["fd00::10", 10.96.0.10]
+          ports: [{port: 5432}]
+    """
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 7, 16)
+    assert d.message.startswith("clusterIPs starts with 'fd00::10', not with clusterIP '10.96.0.10'")
+
+
+@pytest.mark.parametrize("ips", [
+    "clusterIP: 10.96.0.10\n  clusterIPs: [10.96.0.10, \"fd00::10\"]",
+    "clusterIP: None\n  clusterIPs: [None]",
+    "clusterIP: 10.96.0.10",
+    "clusterIPs: []",
+])
+def test_cluster_ips_that_agree_with_the_cluster_ip(ips: str) -> None:
+    assert found(f"""
+apiVersion: v1
+kind: Service
+metadata:
+  name: db
+spec:
+  {ips}
+  ports: [{{port: 5432}}]
+""") == []
 
 
 def test_headless_cluster_ip_service_is_fine() -> None:

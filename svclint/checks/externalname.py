@@ -32,12 +32,26 @@ def _is_ipv4(value: str) -> bool:
 
 
 def _why_not_dns(name: str) -> tuple[str, str | None]:
-    """Explain why ``name`` is not a DNS-1123 subdomain, and suggest a fix when one is obvious."""
+    """Explain why ``name`` is not a DNS-1123 subdomain, and suggest a fix when one is obvious
+    (and valid: a fix the API server would reject too is no fix)."""
+    reason, suggestion = _defect(name)
+    if suggestion is None or not is_dns1123_subdomain(suggestion) or is_ip_address(suggestion):
+        return reason, None
+    return reason, suggestion
+
+
+def _url_host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # "http://[::1", or a host that NFKC normalisation changes
+        return None
+
+
+def _defect(name: str) -> tuple[str, str | None]:
     if name.startswith("[") and is_ip_address(name.strip("[]")):
         return "is an IPv6 address, not a DNS name", None
     if "://" in name:
-        host = urlsplit(name).hostname
-        return "is a URL, not a host name", host
+        return "is a URL, not a host name", _url_host(name)
     if is_ip_address(name):
         return "is an IPv6 address, not a DNS name", None
     if "/" in name:

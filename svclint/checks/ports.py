@@ -47,8 +47,7 @@ def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Fi
         ]
         if not lacking:
             continue
-        other_protocol = [p.protocol for t in lacking for p in t.ports if p.name == name]
-        detail = f" (it is declared with protocol {other_protocol[0]})" if other_protocol else ""
+        detail = _other_protocol(lacking, name)
         having = [t for t in backends if t not in lacking]
         also = f" (only {_names(having)} declares it)" if having else ""
         yield Finding(
@@ -62,6 +61,16 @@ def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Fi
                 for t in _distinct(lacking)
             ),
         )
+
+
+def _other_protocol(lacking: list[PodTemplate], name: str) -> str:
+    """Which of the templates lacking the named port declare the name with another protocol."""
+    declared = [(t, p.protocol) for t in lacking for p in t.ports if p.name == name]
+    if not declared:
+        return ""
+    if len(_distinct(lacking)) == 1:
+        return f" (it is declared with protocol {declared[0][1]})"
+    return f" ({_names([t for t, _ in declared])} declares it with protocol {declared[0][1]})"
 
 
 @check("target-port-not-declared")

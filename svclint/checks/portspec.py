@@ -79,6 +79,8 @@ def service_port_name_required(service: KubeObject, ctx: Context) -> Iterator[Fi
         if _name(port) is not None:
             continue
         suggestion = _suggested_name(port, used)
+        if suggestion is not None:
+            used.add(suggestion)  # the next unnamed port gets another
         number = port.get("port")
         which = f"port {quote(number)}/{port_protocol(port)}" if type(number) is int else f"spec.ports[{i}]"
         yield Finding(
@@ -219,10 +221,14 @@ class _Handler:
         return f"{self.owner}.{self.action}.port"
 
 
+def _pod_spec(obj: KubeObject) -> Mapping[str, Any]:
+    return mapping(get(obj.data, *TEMPLATE_PATHS[obj.kind], "spec"))
+
+
 def _containers(obj: KubeObject) -> list[_Container]:
     """Init containers, then containers: the order in which the API server visits them."""
     spec_at = (*TEMPLATE_PATHS[obj.kind], "spec")
-    spec = mapping(get(obj.data, *spec_at))
+    spec = _pod_spec(obj)
     found = []
     for list_name in ("initContainers", "containers"):
         init = list_name == "initContainers"
@@ -269,10 +275,14 @@ def invalid_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
         yield from _invalid_service_ports(obj)
         return
     consequence = _consequence(obj, ctx)
+    host_network = _pod_spec(obj).get("hostNetwork") is True
     for container in _containers(obj):
         for j, port in enumerate(sequence(container.data.get("ports"))):
             if isinstance(port, dict):
-                yield from _invalid_container_port(container, port, (*container.at, "ports", j), consequence)
+                at = (*container.at, "ports", j)
+                yield from _invalid_container_port(container, port, at, consequence)
+                if host_network and not container.init:
+                    yield from _host_network_port(container, port, at, consequence)
         for handler in _handlers(container):
             yield from _invalid_handler_port(handler, consequence)
 
@@ -326,14 +336,34 @@ def _invalid_container_port(container: _Container, port: Mapping[str, Any], at: 
                       at=(*at, "hostPort"), help="use a port number from 1 to 65535, or remove hostPort")
 
 
+def _host_network_port(container: _Container, port: Mapping[str, Any], at: JsonPath,
+                       consequence: str) -> Iterator[Finding]:
+    """validatePodHostNetworkDeps: with hostNetwork, a regular container's hostPort is its
+    containerPort (0 is defaulted to it)."""
+    number, host_port = port.get("containerPort"), port.get("hostPort")
+    if is_port_number(number) and is_port_number(host_port) and host_port != number:
+        yield Finding(
+            f"hostPort {host_port} of {container.label} differs from its containerPort {number}, but with "
+            f"hostNetwork: true the container listens on the node's own ports, so they must match: {consequence}",
+            at=(*at, "hostPort"),
+            help=f"set hostPort to {number}, or remove it (with hostNetwork it defaults to the containerPort)",
+        )
+
+
 def _invalid_handler_port(handler: _Handler, consequence: str) -> Iterator[Finding]:
-    if "port" not in handler.data:
-        yield Finding(f"{handler.label} of {handler.container.label} is missing: {consequence}",
-                      at=handler.at, help=f"add `port:` to {handler.owner}.{handler.action} (a number or a "
-                      "port name of this container)")
+    value = handler.data.get("port")
+    if value is None:
+        kinds = "a number" if handler.action == "grpc" else "a number or a port name of this container"
+        if "port" in handler.data:  # null: decoded as the zero value
+            problem, at = "is null, which the API server reads as port 0", (*handler.at, "port")
+            fix = f"set `port:` to {kinds}"
+        else:
+            problem, at = "is missing", handler.at
+            fix = f"add `port:` to {handler.owner}.{handler.action} ({kinds})"
+        yield Finding(f"{handler.label} of {handler.container.label} {problem}: {consequence}", at=at, help=fix,
+                      on_key=at[-1] == "port")  # a null has no text to point at: its key has
         return
     # Lifecycle hooks are outside the schema gate: values of other types are not port values.
-    value = handler.data["port"]
     if type(value) is int or isinstance(value, str):
         yield from _port_value_finding(handler.label, value, f" of {handler.container.label}",
                                        (*handler.at, "port"), consequence)
@@ -401,12 +431,14 @@ def duplicate_container_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]
     warningsForPodSpecAndMeta: the same containerPort/protocol, or the same name, twice in a pod."""
     found = _containers(obj)
     if not _all_distinct(container.data for container in found):
+        # The port definition warnings came with Kubernetes 1.26 (PR #113245).
+        warns = "the API server warns" if ctx.settings.kube_version >= (1, 26) else "API servers from 1.26 warn"
         yield from _port_clashes(obj, [(container, container.ports()) for container in found],
-                                 _consequence(obj, ctx))
+                                 _consequence(obj, ctx), warns)
 
 
 def _port_clashes(obj: KubeObject, containers: list[tuple[_Container, list[_Port]]],
-                  consequence: str) -> Iterator[Finding]:
+                  consequence: str, warns: str) -> Iterator[Finding]:
     named_twice = [pair for _, ports in containers for pair in _repeated_names(ports)]
     for port, first in named_twice:
         yield Finding(
@@ -426,9 +458,10 @@ def _port_clashes(obj: KubeObject, containers: list[tuple[_Container, list[_Port
             help="give each port its own hostPort, or remove hostPort (a Service can expose the pod instead)",
             related=(_first_here(obj, first, "hostPort"),),
         )
-    # The API server sends warnings only for objects it accepts: a rejected port gets its error only.
+    # A rejected port gets its error only. The other ports' warnings stay, although the API server
+    # sends warnings only for objects it accepts: they are what it says once the errors are fixed.
     rejected = {port.at for port, _ in (*named_twice, *clashes)}
-    yield from _overlapping_numbers(obj, containers, rejected)
+    yield from _overlapping_numbers(obj, containers, rejected, warns)
     yield from _names_across_containers(obj, containers, rejected)
 
 
@@ -486,7 +519,7 @@ def _host_port_clashes(containers: list[tuple[_Container, list[_Port]]]) -> Iter
 
 
 def _overlapping_numbers(obj: KubeObject, containers: list[tuple[_Container, list[_Port]]],
-                         rejected: set[JsonPath]) -> Iterator[Finding]:
+                         rejected: set[JsonPath], warns: str) -> Iterator[Finding]:
     """The API server's warnings for one containerPort/protocol declared twice in the pod (init
     containers included); one finding per port, against the first port it overlaps."""
     seen: dict[tuple[int, str], list[_Port]] = {}
@@ -494,7 +527,7 @@ def _overlapping_numbers(obj: KubeObject, containers: list[tuple[_Container, lis
         if port.number is None:
             continue
         earlier = seen.setdefault((port.number, port.protocol), [])
-        overlap = next(((first, kind) for first in earlier if (kind := _overlap(port, first))), None)
+        overlap = next(((first, kind) for first in earlier if (kind := _overlap(port, first, warns))), None)
         earlier.append(port)
         if overlap is None or port.at in rejected:
             continue
@@ -509,14 +542,15 @@ def _overlapping_numbers(obj: KubeObject, containers: list[tuple[_Container, lis
         )
 
 
-def _overlap(port: _Port, first: _Port) -> str:
+def _overlap(port: _Port, first: _Port, warns: str) -> str:
     """How the API server words the overlap of two ports with the same number and protocol ("": none)."""
     if (port.host_ip, port.host_port) == (first.host_ip, first.host_port):
-        return ": the API server warns \"duplicate port definition\""
+        return f": {warns} \"duplicate port definition\""
     if port.host_port == 0 or first.host_port == 0:
-        return " (one of them with a hostPort): the API server warns \"overlapping port definition\""
+        how = "one of them with a hostPort" if port.host_port or first.host_port else "with different hostIPs"
+        return f" ({how}): {warns} \"overlapping port definition\""
     if port.host_port == first.host_port and (port.host_ip == "") != (first.host_ip == ""):
-        return (" with the same hostPort, one bound to a hostIP and one not: the API server warns "
+        return (f" with the same hostPort, one bound to a hostIP and one not: {warns} "
                 "\"dangerously ambiguous port definition\", which one gets the node port is undefined")
     return ""
 

@@ -39,9 +39,9 @@ MIXED_PROTOCOLS_SINCE = (1, 24)
 def headless_service_type(service: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors ValidateService: clusterIP None is only for type ClusterIP (ExternalName: SVC403)."""
     kind = service_type(service)
-    if kind not in ("NodePort", "LoadBalancer") or not is_headless(service):
-        return
-    at: JsonPath = ("spec", "clusterIP") if service.spec.get("clusterIP") == "None" else ("spec", "clusterIPs", 0)
+    if kind not in ("NodePort", "LoadBalancer") or not is_headless(service) or _cluster_ips_problem(service):
+        return  # the allocator's check of clusterIPs (invalid-service-field) comes first
+    at: JsonPath = ("spec", "clusterIP")  # consistent with clusterIPs, so it is the None
     yield Finding(
         f"clusterIP None (headless) may not be used with type {kind}: the API server rejects the Service "
         f"(\"may not be set to 'None' for {kind} services\")",
@@ -147,6 +147,29 @@ def _traffic_policy(service: KubeObject, kind: str) -> Iterator[Finding]:
         )
 
 
+def _cluster_ips_problem(service: KubeObject) -> Finding | None:
+    """ValidateServiceClusterIPsRelatedFields on create: clusterIPs is filled from clusterIP when it
+    is empty, never the other way round, so a clusterIPs list needs a matching clusterIP first."""
+    ips, cluster_ip = service.spec.get("clusterIPs"), service.spec.get("clusterIP")
+    if not isinstance(ips, list) or not ips or not isinstance(cluster_ip, (str, type(None))):
+        return None
+    if not cluster_ip:
+        return Finding(
+            "clusterIPs is set but clusterIP is not: the API server rejects the Service (spec.clusterIPs: "
+            "\"must be empty when `clusterIP` is not specified\")",
+            at=("spec", "clusterIPs"), on_key=True,
+            help=f"set `clusterIP: {ips[0]}` as well (clusterIPs then lists it first), or remove clusterIPs",
+        )
+    if ips[0] != cluster_ip:
+        return Finding(
+            f"clusterIPs starts with {quote(ips[0])}, not with clusterIP {quote(cluster_ip)}: the API server "
+            "rejects the Service (spec.clusterIPs: \"first value must match `clusterIP`\")",
+            at=("spec", "clusterIPs", 0),
+            help="list clusterIP first in clusterIPs, or remove clusterIPs (it is filled from clusterIP)",
+        )
+    return None
+
+
 def _external_ips(service: KubeObject) -> Iterator[Finding]:
     for i, value in enumerate(sequence(service.spec.get("externalIPs"))):
         if not isinstance(value, str):
@@ -201,6 +224,8 @@ def invalid_service_field(service: KubeObject, ctx: Context) -> Iterator[Finding
     kind = service_type(service)
     if not kind:
         return  # an unknown type: every type-bound rule would be guesswork
+    if kind != "ExternalName" and (problem := _cluster_ips_problem(service)) is not None:
+        yield problem  # ExternalName: both fields are Forbidden (external-name-forbidden-field)
     yield from _load_balancer_fields(service, kind)
     yield from _source_ranges(service, kind)
     yield from _traffic_policy(service, kind)
