@@ -112,18 +112,31 @@ def string_map(value: Any) -> dict[str, str]:
     }
 
 
+def requirement_problem(requirement: Mapping[str, Any]) -> str | None:
+    """What ``ValidateLabelSelectorRequirement`` finds wrong with a ``matchExpressions`` entry
+    (the syntax of its key and values aside: see selector_labels_are_valid); None when it is fine."""
+    key, operator, values = requirement.get("key"), requirement.get("operator"), requirement.get("values")
+    if not isinstance(key, str):
+        return "has no key"
+    if operator not in SELECTOR_OPERATORS:
+        return "needs an operator In, NotIn, Exists or DoesNotExist"
+    if operator in ("In", "NotIn") and not (isinstance(values, list) and values):
+        return f"needs at least one value with operator {operator} (values: Required value)"
+    if operator in ("Exists", "DoesNotExist") and isinstance(values, list) and values:
+        return f"may not have values with operator {operator} (values: Forbidden)"
+    return None
+
+
 def requirement_matches(requirement: Mapping[str, Any], labels: Mapping[str, str]) -> bool | None:
     """One ``matchExpressions`` entry against a label set; None when the entry is malformed."""
-    key, operator, values = requirement.get("key"), requirement.get("operator"), requirement.get("values")
-    if not isinstance(key, str) or operator not in SELECTOR_OPERATORS:
+    if requirement_problem(requirement) is not None:
         return None
+    key, operator = requirement["key"], requirement["operator"]
     if operator == "Exists":
         return key in labels
     if operator == "DoesNotExist":
         return key not in labels
-    if not isinstance(values, list):
-        return None
-    inside = key in labels and labels[key] in values
+    inside = key in labels and labels[key] in requirement["values"]  # a non-empty list here
     return inside if operator == "In" else not inside
 
 

@@ -389,8 +389,10 @@ def _violation(error: ValidationError) -> Violation:
         help_text = None
         if "integer" in names and isinstance(value, str) and value.strip().isdigit():
             help_text = f"write {value.strip()} without quotes"
-        elif names == ["string"] and isinstance(value, (bool, int, float)) and value is not None:
-            help_text = "quote the value, e.g. \"" + _plain(value) + "\""
+        elif names == ["string"] and isinstance(value, (bool, int, float)):
+            # Not the parsed value: 1.10 was read as 1.1, and quoting that would change the label.
+            read_as = "a boolean" if isinstance(value, bool) else "a number"
+            help_text = f"put the value in quotes, exactly as written: unquoted, YAML reads it as {read_as}"
         return Violation(at, f"{field} must be {wanted}, not {_describe(value)}", help_text)
     if error.validator in ("enum", "const"):
         allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
@@ -409,12 +411,6 @@ def _violation(error: ValidationError) -> Violation:
     if error.validator in ("anyOf", "oneOf"):
         return Violation(at, f"{field} must be {_alternatives(error.validator_value)}, not {_describe(value)}")
     return Violation(at, f"{field}: {error.message}")
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _alternatives(options: list[Any]) -> str:

@@ -624,16 +624,32 @@ def test_unknown_match_expression_operator_is_a_schema_violation() -> None:
 
 
 @pytest.mark.parametrize(
-    "expression",
+    ("expression", "problem"),
     [
-        "{key: tier, operator: In}",
-        "{operator: Exists}",
+        ("{key: tier, operator: In}", "needs at least one value with operator In (values: Required value)"),
+        # Regression: these two passed; an empty In was reported as not matching the labels.
+        ("{key: tier, operator: In, values: []}", "needs at least one value with operator In"),
+        ("{key: tier, operator: Exists, values: [frontend]}",
+         "may not have values with operator Exists (values: Forbidden)"),
+        ("{operator: Exists}", "has no key"),
     ],
 )
-def test_malformed_match_expression(expression: str) -> None:
+def test_malformed_match_expression(expression: str, problem: str) -> None:
     [d] = lint(EXPRESSIONS.format(expression=expression))
     assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 8, 9)
-    assert d.message.startswith("matchExpressions[0] is invalid")
+    assert d.message.startswith(f"matchExpressions[0] is invalid: it {problem}")
+    assert d.message.endswith("; the API server rejects the Deployment")
+
+
+def test_a_malformed_match_expression_stops_the_comparison_with_the_labels() -> None:
+    # LabelSelectorAsSelector fails, so the API server never compares matchLabels either.
+    text = EXPRESSIONS.format(expression="{key: tier, operator: NotIn, values: []}").replace(
+        "matchExpressions:", "matchLabels: {app: api}\n        matchExpressions:")
+    assert found(text) == [("workload-selector-mismatch", 9, 9)]
+
+
+def test_empty_in_and_exists_without_values_are_fine() -> None:
+    assert found(EXPRESSIONS.format(expression="{key: tier, operator: Exists, values: []}")) == []
 
 
 def test_match_labels_and_expressions_are_both_checked() -> None:
@@ -774,6 +790,25 @@ def test_job_with_manual_selector_needs_a_selector() -> None:
     """)
     assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 5, 1)
     assert d.message.startswith("Job has no spec.selector; batch/v1 requires one")
+
+
+def test_job_with_manual_selector_may_select_every_pod() -> None:
+    # Regression: "empty selector is invalid" holds for apps kinds; validateJobSpec has no such check.
+    assert found("""
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: migrate
+        spec:
+          manualSelector: true
+          selector: {}
+          template:
+            metadata:
+              labels: {app: migrate}
+            spec:
+              restartPolicy: Never
+              containers: [{name: m, image: busybox}]
+    """) == []
 
 
 def test_job_with_manual_selector_matching_its_template() -> None:
@@ -1651,7 +1686,7 @@ def test_external_name_that_is_not_a_string_is_a_schema_violation() -> None:
     [d] = lint(EXTERNAL.format(value="42"))
     assert (d.rule, d.span.line, d.span.column) == ("schema-violation", 7, 17)
     assert d.message == "spec.externalName must be a string, not the number 42"
-    assert d.help == 'quote the value, e.g. "42"'
+    assert d.help == "put the value in quotes, exactly as written: unquoted, YAML reads it as a number"
 
 
 @pytest.mark.parametrize("value", ["192.0.2.10", "192.0.2.10.", "10.0.0.1"])

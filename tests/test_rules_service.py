@@ -315,6 +315,16 @@ def test_job_selectors_the_generated_labels_do_not_satisfy(selector: str, column
     assert found(JOB.format(manual="null", selector=selector)) == [("job-selector-not-allowed", 8, column)]
 
 
+def test_a_generated_job_selector_is_still_validated() -> None:
+    # Regression: the generated labels satisfy `controller-uid Exists`, but values are Forbidden there.
+    text = JOB.format(manual="null", selector="matchExpressions: [{key: controller-uid, operator: Exists, "
+                      "values: [x]}]")
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 8, 24)
+    assert d.message == ("matchExpressions[0] is invalid: it may not have values with operator Exists (values: "
+                         "Forbidden); the API server rejects the Job")
+
+
 def test_a_job_with_generate_name_cannot_select_its_name() -> None:
     text = JOB.format(manual="null", selector="matchLabels: {job-name: migrate}").replace(
         "name: migrate", "generateName: migrate-", 1)

@@ -186,14 +186,16 @@ def test_type_messages_name_the_field_the_type_and_the_value(value: str, message
     assert (d.message, d.help) == (message, help_text)
 
 
-def test_a_label_value_that_is_a_number_says_to_quote_it() -> None:
-    [d] = lint("""
+def test_a_label_value_that_is_a_number_says_to_quote_it_as_written() -> None:
+    # Regression: the help said to quote the parsed value, "1.1", which would change the label.
+    version, enabled = lint("""
         apiVersion: v1
         kind: Service
-        metadata: {name: web, labels: {version: 2}}
+        metadata: {name: web, labels: {version: 1.10, enabled: True}}
     """)
-    assert d.message == "metadata.labels.version must be a string, not the number 2"
-    assert d.help == 'quote the value, e.g. "2"'
+    assert version.message == "metadata.labels.version must be a string, not the number 1.1"
+    assert version.help == "put the value in quotes, exactly as written: unquoted, YAML reads it as a number"
+    assert enabled.help == "put the value in quotes, exactly as written: unquoted, YAML reads it as a boolean"
 
 
 @pytest.mark.parametrize("value, help_text", [

@@ -7,7 +7,14 @@ from typing import Any
 
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, RelatedFinding
-from svclint.k8s import labels_are_valid, quote, requirement_matches, selector_labels_are_valid, string_map
+from svclint.k8s import (
+    labels_are_valid,
+    quote,
+    requirement_matches,
+    requirement_problem,
+    selector_labels_are_valid,
+    string_map,
+)
 from svclint.model import (
     TEMPLATE_PATHS,
     KubeObject,
@@ -115,7 +122,9 @@ def workload_selector_mismatch(workload: KubeObject, ctx: Context) -> Iterator[F
         yield from _match_labels(string_map(selector), labels, ("spec", "selector"), related)
         return
     if workload.kind == "Job" and spec.get("manualSelector") is not True:
-        return  # the Job controller generates the selector
+        # The selector is generated (job-selector-not-allowed), but one that is given is validated.
+        yield from _invalid_requirements(selector, workload.kind)
+        return
     if selector is None:
         if workload.api_version == "apps/v1" or workload.kind == "Job":
             yield Finding(
@@ -129,26 +138,22 @@ def workload_selector_mismatch(workload: KubeObject, ctx: Context) -> Iterator[F
         return  # a type error, reported by schema validation
     match_labels = string_map(selector.get("matchLabels"))
     expressions = sequence(selector.get("matchExpressions"))
-    if not match_labels and not expressions:
+    if not match_labels and not expressions and workload.kind != "Job":  # a manual Job may select all
         yield Finding(
             f"empty selector is invalid for {workload.kind.lower()} (it would select every pod)",
             at=("spec", "selector"),
             help="select the pod template's labels with matchLabels",
         )
         return
-    if not selector_labels_are_valid(selector):
-        return  # invalid-label: LabelSelectorAsSelector fails, so the API server never compares
+    invalid = list(_invalid_requirements(selector, workload.kind))
+    if invalid or not selector_labels_are_valid(selector):
+        # LabelSelectorAsSelector fails, so the API server never compares (label syntax: invalid-label).
+        yield from invalid
+        return
     yield from _match_labels(match_labels, labels, ("spec", "selector", "matchLabels"), related)
     for i, raw in enumerate(expressions):
         requirement = mapping(raw)
-        verdict = requirement_matches(requirement, labels)
-        if verdict is None:
-            yield Finding(
-                f"matchExpressions[{i}] is invalid: it needs a key, an operator In, NotIn, Exists "
-                "or DoesNotExist, and values for In and NotIn",
-                at=("spec", "selector", "matchExpressions", i),
-            )
-        elif not verdict:
+        if not requirement_matches(requirement, labels):
             yield Finding(
                 f"the pod template labels do not satisfy matchExpressions[{i}] "
                 f"({_expression(requirement)}): the {workload.kind} would not select its own pods "
@@ -156,6 +161,15 @@ def workload_selector_mismatch(workload: KubeObject, ctx: Context) -> Iterator[F
                 at=("spec", "selector", "matchExpressions", i),
                 related=related,
             )
+
+
+def _invalid_requirements(selector: Any, kind: str) -> Iterator[Finding]:
+    """ValidateLabelSelectorRequirement, for each matchExpressions entry of a LabelSelector."""
+    for i, raw in enumerate(sequence(mapping(selector).get("matchExpressions"))):
+        problem = requirement_problem(mapping(raw))
+        if problem is not None:
+            yield Finding(f"matchExpressions[{i}] is invalid: it {problem}; the API server rejects the {kind}",
+                          at=("spec", "selector", "matchExpressions", i))
 
 
 def _match_labels(selector: Mapping[str, str], labels: Mapping[str, str], at: tuple[str, ...],
