@@ -1116,6 +1116,27 @@ def test_a_probe_looks_only_in_its_own_container() -> None:
     )
 
 
+def test_with_restart_policy_never_a_failing_liveness_probe_fails_the_pod() -> None:
+    # Regression: the message said the kubelet restarts the container, which Never forbids.
+    [d] = lint("""
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: migrate
+        spec:
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: migrate
+                  image: migrate
+                  livenessProbe: {httpGet: {path: /live, port: http}}
+    """)
+    assert (d.rule, d.span.line) == ("probe-port-not-found", 12)
+    assert d.message.endswith("the kubelet cannot resolve it, so the probe always fails and the kubelet kills "
+                              "the container, which restartPolicy Never does not restart: the pod fails")
+
+
 def test_probe_port_names_resolve_whatever_the_protocol_and_numbers_always_resolve() -> None:
     assert found("""
         apiVersion: v1

@@ -483,6 +483,17 @@ def test_node_port_above_the_static_band_with_an_auto_allocated_one_in_the_input
     assert [(r.message, r.span.line, r.span.column) for r in d.related] == [("node port auto-allocated here", 16, 11)]
 
 
+def test_a_service_that_auto_allocates_a_port_itself_is_not_told_to_race_itself() -> None:
+    # Regression: the message named this Service as "that Service ... created first".
+    text = EXPLICIT.format(node_port=31080).replace("[{port: 80, nodePort: 31080}]",
+                                                    "[{name: a, port: 80, nodePort: 31080}, {name: b, port: 81}]")
+    [d] = lint(text)
+    assert d.rule == "node-port-outside-static-band"
+    assert d.message.startswith(
+        "nodePort 31080 is in 30086-32767, where the cluster auto-allocates node ports first, and this Service "
+        "gets one auto-allocated too: if another Service that does is created first, it may take 31080")
+
+
 @pytest.mark.parametrize(("node_port", "expected"), [
     (30000, []),
     (30085, []),

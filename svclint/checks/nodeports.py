@@ -44,12 +44,15 @@ def node_port_outside_static_band(service: KubeObject, ctx: Context) -> Iterator
         return
     top = low + band - 1
     owner, at = auto
+    if owner.identity == service.identity:
+        racing = "this Service gets one auto-allocated too: if another Service that does is created first"
+    else:
+        racing = f"{owner.ref} gets one auto-allocated: if that Service (or any other in the cluster) is created first"
     for use in node_port_uses(service):
         if top < use.number <= high:
             yield Finding(
                 f"{use.field} {use.number} is in {top + 1}-{high}, where the cluster auto-allocates node "
-                f"ports first, and {owner.ref} gets one auto-allocated: if that Service (or any other in "
-                f"the cluster) is created first, it may take {use.number}, and the API server then rejects "
+                f"ports first, and {racing}, it may take {use.number}, and the API server then rejects "
                 "this one (\"provided port is already allocated\")",
                 at=use.at,
                 help=f"pick a port in the static band {low}-{top}, which auto-allocation uses only when "

@@ -594,11 +594,20 @@ def _names_across_containers(obj: KubeObject, containers: list[tuple[_Container,
 # --- probe-port-not-found ------------------------------------------------------------------------------
 
 
+def _unresolved(handler: _Handler, never_restarted: bool) -> str:
+    """What a handler whose port cannot be resolved does to the pod."""
+    if never_restarted and handler.owner in ("livenessProbe", "startupProbe") and not handler.container.sidecar:
+        return ("so the probe always fails and the kubelet kills the container, which restartPolicy Never "
+                "does not restart: the pod fails")
+    return _UNRESOLVED[handler.owner]
+
+
 @check("probe-port-not-found")
 def probe_port_not_found(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors the kubelet (probe.ResolveContainerPort, the lifecycle handler's resolvePort): a named
     port is looked up in the probed container's own ports, whatever their protocol."""
     containers = [(container, container.port_names) for container in _containers(obj)]
+    never_restarted = _pod_spec(obj).get("restartPolicy") == "Never"
     for container, names in containers:
         for handler in _handlers(container):
             value = handler.data.get("port")
@@ -609,7 +618,7 @@ def probe_port_not_found(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
                          if others else "")
             yield Finding(
                 f"{handler.label} {quote(value)} is not a port name of {container.label}{elsewhere}: the "
-                f"kubelet cannot resolve it, {_UNRESOLVED[handler.owner]}",
+                f"kubelet cannot resolve it, {_unresolved(handler, never_restarted)}",
                 at=(*handler.at, "port"),
                 help=f"add a port named {value} (with its containerPort) to {container.label}, or use the "
                 "port number",
