@@ -179,6 +179,9 @@ def operator_key(key: str) -> str | None:
 def _runtime_labels(obj: KubeObject) -> tuple[RuntimeLabel, ...]:
     name = re.escape(obj.name)
     any_value = ("controller-uid", "batch.kubernetes.io/controller-uid")
+    index = RuntimeLabel("batch.kubernetes.io/job-completion-index", _DIGITS, "<index>")
+    if obj.kind == "Job" and get(obj.data, "spec", "manualSelector") is True:
+        return (index,)  # the API server adds the Job labels only where it generates the selector
     if obj.kind in ("Job", "CronJob"):
         # Job pods are labelled with their Job's name; a CronJob's Jobs are "<name>-<schedule time>".
         generated = not isinstance(get(obj.data, "metadata", "name"), str)  # generateName
@@ -186,7 +189,7 @@ def _runtime_labels(obj: KubeObject) -> tuple[RuntimeLabel, ...]:
         example = obj.name if obj.kind == "Job" and not generated else f"{obj.name}-<suffix>"
         labels = [RuntimeLabel(k, job, example) for k in ("job-name", "batch.kubernetes.io/job-name")]
         labels += [RuntimeLabel(k, _ANY) for k in any_value]
-        labels.append(RuntimeLabel("batch.kubernetes.io/job-completion-index", _DIGITS, "<index>"))
+        labels.append(index)
         return tuple(labels)
     if obj.kind == "StatefulSet":
         return (

@@ -272,6 +272,37 @@ def test_job_pods_carry_their_job_name_at_runtime(key: str) -> None:
     """) == []
 
 
+def test_a_job_with_a_manual_selector_gets_no_job_labels() -> None:
+    # Regression: generateSelector adds job-name and controller-uid only to Jobs without
+    # manualSelector; the pods of this one carry their template's labels alone.
+    [d] = lint("""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: migrate
+        spec:
+          selector:
+            job-name: migrate
+          ports: [{port: 80}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: migrate
+        spec:
+          manualSelector: true
+          selector:
+            matchLabels: {app: migrate}
+          template:
+            metadata:
+              labels: {app: migrate}
+            spec:
+              restartPolicy: Never
+              containers: [{name: m, image: busybox}]
+    """)
+    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 6, 3)
+
+
 def test_job_name_label_of_another_job_matches_nothing() -> None:
     [d] = lint("""
         apiVersion: v1
