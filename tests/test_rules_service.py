@@ -765,6 +765,63 @@ def test_load_balancer_only_fields(field: str, service_type: str) -> None:
     assert found(SERVICE.format(type="LoadBalancer", field=field)) == []
 
 
+@pytest.mark.parametrize(("value", "problem"), [
+    ("HTTP/2", "has prefix 'HTTP', which is not a lowercase DNS subdomain"),
+    ("''", "has an empty name"),
+    ("h2c!", "name"),
+])
+def test_app_protocol_must_be_a_qualified_name(value: str, problem: str) -> None:
+    text = SERVICE.format(type="ClusterIP", field="").replace("[{port: 80}]", f"[{{port: 80, appProtocol: {value}}}]")
+    [d] = lint(text)
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 8, 35)
+    assert text_at(text, d).startswith(value[:2])
+    assert d.message.startswith(f"appProtocol {quote(value.strip(chr(39)))} of spec.ports[0] is not a qualified name: it ")
+    assert problem in d.message
+
+
+@pytest.mark.parametrize("value", ["http", "HTTP", "kubernetes.io/h2c", "kubernetes.io/ws", "example.com/My_Proto"])
+def test_app_protocols_that_are_qualified_names(value: str) -> None:
+    assert found(SERVICE.format(type="ClusterIP", field="").replace(
+        "[{port: 80}]", f"[{{port: 80, appProtocol: {value}}}]")) == []
+
+
+def test_ip_families_once_each_and_single_stack_with_one() -> None:
+    text = SERVICE.format(type="ClusterIP", field="ipFamilyPolicy: SingleStack\n      ipFamilies: [IPv4, IPv4]")
+    policy, repeated = lint(text)
+    assert (policy.rule, policy.span.line, policy.span.column) == ("invalid-service-field", 7, 19)
+    assert policy.message.startswith("ipFamilyPolicy SingleStack with two ipFamilies: the API server rejects")
+    assert (repeated.span.line, repeated.span.column) == (8, 22)
+    assert text_at(text, repeated) == "IPv4"
+    assert repeated.message == "ipFamilies lists IPv4 twice: the API server rejects the Service (Duplicate value)"
+    dual = "ipFamilyPolicy: PreferDualStack\n      ipFamilies: [IPv4, IPv6]"
+    assert found(SERVICE.format(type="ClusterIP", field=dual)) == []
+    two_ips = "ipFamilyPolicy: SingleStack\n      clusterIP: 10.96.0.10\n      clusterIPs: [10.96.0.10, fd00::10]"
+    assert found(SERVICE.format(type="ClusterIP", field=two_ips)) == [("invalid-service-field", 7, 19)]
+
+
+@pytest.mark.parametrize(("value", "version", "expected"), [
+    ("PreferClose", (1, 31), None),
+    ("PreferSameZone", (1, 34), None),
+    ("PreferSameNode", (1, 35), None),
+    ("Anything", (1, 30), None),  # dropped on create before the gate was on by default
+    ("preferclose", (1, 34), "it must be one of PreferClose, PreferSameZone, PreferSameNode"),
+    ("PreferSameZone", (1, 33), "it is served from Kubernetes 1.34 and the target is 1.33"),
+    ("", (1, 31), "it must be PreferClose"),
+])
+def test_traffic_distribution_values_by_release(value: str, version: tuple[int, int], expected: str | None) -> None:
+    text = SERVICE.format(type="ClusterIP", field=f"trafficDistribution: '{value}'")
+    diagnostics = lint(text, kube_version=version)
+    if expected is None:
+        assert diagnostics == []
+        return
+    [d] = diagnostics
+    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 7, 24)
+    assert d.message == (f"trafficDistribution {quote(value)} is not supported: {expected}; the API server "
+                         "rejects the Service (Unsupported value)")
+    if value == "preferclose":
+        assert d.help == "did you mean PreferClose?"
+
+
 def test_source_ranges_annotation_is_load_balancer_only_too() -> None:
     text = """
         apiVersion: v1

@@ -25,6 +25,7 @@ from svclint.model import (
     needs_health_check,
     port_protocol,
     sequence,
+    service_ports,
     service_type,
 )
 
@@ -33,6 +34,9 @@ SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-rang
 MAX_AFFINITY_SECONDS = 86400  # core.MaxClientIPServiceAffinitySeconds
 #: MixedProtocolLBService: beta and on by default from 1.24 (GA 1.26); rejected before.
 MIXED_PROTOCOLS_SINCE = (1, 24)
+#: trafficDistribution values from the release whose feature gate is on by default (beta); before
+#: 1.31 the field is dropped on create, whatever it holds.
+TRAFFIC_DISTRIBUTIONS = {(1, 31): ("PreferClose",), (1, 34): ("PreferSameZone", "PreferSameNode")}
 
 
 @check("headless-service-type")
@@ -199,6 +203,58 @@ def _affinity_timeout(service: KubeObject) -> Iterator[Finding]:
         )
 
 
+def _app_protocols(service: KubeObject) -> Iterator[Finding]:
+    for i, port in service_ports(service):
+        value = port.get("appProtocol")
+        reason = label_key_problem(value) if isinstance(value, str) else None
+        if reason is not None:
+            yield Finding(
+                f"appProtocol {quote(value)} of spec.ports[{i}] is not a qualified name: it {reason}; the API "
+                "server rejects the Service",
+                at=("spec", "ports", i, "appProtocol"),
+                help="use an IANA service name such as http, https or grpc, or a prefixed name such as "
+                "kubernetes.io/h2c",
+            )
+
+
+def _ip_families(service: KubeObject) -> Iterator[Finding]:
+    families = sequence(service.spec.get("ipFamilies"))
+    for i, family in enumerate(families):
+        if family in families[:i]:
+            yield Finding(f"ipFamilies lists {family} twice: the API server rejects the Service (Duplicate value)",
+                          at=("spec", "ipFamilies", i), help="list each IP family once")
+    ips = sequence(service.spec.get("clusterIPs"))
+    if service.spec.get("ipFamilyPolicy") == "SingleStack" and (len(families) > 1 or len(ips) > 1):
+        field = "ipFamilies" if len(families) > 1 else "clusterIPs"
+        yield Finding(
+            f"ipFamilyPolicy SingleStack with two {field}: the API server rejects the Service (\"must be "
+            "'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified\")",
+            at=("spec", "ipFamilyPolicy"),
+            help=f"use PreferDualStack (or RequireDualStack), or list one of the {field}",
+        )
+
+
+def _traffic_distribution(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    value = service.spec.get("trafficDistribution")
+    version = ctx.settings.kube_version
+    if not isinstance(value, str) or version < min(TRAFFIC_DISTRIBUTIONS):
+        return
+    allowed = [v for since, values in TRAFFIC_DISTRIBUTIONS.items() if version >= since for v in values]
+    if value in allowed:
+        return
+    later = next((since for since, values in TRAFFIC_DISTRIBUTIONS.items() if value in values), None)
+    choices = allowed[0] if len(allowed) == 1 else f"one of {', '.join(allowed)}"
+    why = (f"it is served from Kubernetes {later[0]}.{later[1]} and the target is {version[0]}.{version[1]}"
+           if later else f"it must be {choices}")
+    close = [v for v in allowed if v.lower() == value.lower()]
+    yield Finding(
+        f"trafficDistribution {quote(value)} is not supported: {why}; the API server rejects the Service "
+        "(Unsupported value)",
+        at=("spec", "trafficDistribution"),
+        help=f"did you mean {close[0]}?" if close else f"use {choices}, or remove trafficDistribution",
+    )
+
+
 def _mixed_protocols(service: KubeObject, kind: str, ctx: Context) -> Iterator[Finding]:
     if kind != "LoadBalancer" or ctx.settings.kube_version >= MIXED_PROTOCOLS_SINCE:
         return
@@ -232,6 +288,10 @@ def invalid_service_field(service: KubeObject, ctx: Context) -> Iterator[Finding
     yield from _external_ips(service)
     yield from _affinity_timeout(service)
     yield from _mixed_protocols(service, kind, ctx)
+    yield from _app_protocols(service)
+    yield from _traffic_distribution(service, ctx)
+    if kind != "ExternalName":  # where both fields are Forbidden (external-name-forbidden-field)
+        yield from _ip_families(service)
 
 
 @check("ignored-service-field")
