@@ -43,7 +43,9 @@ TRAFFIC_DISTRIBUTIONS = {(1, 31): ("PreferClose",), (1, 34): ("PreferSameZone", 
 def headless_service_type(service: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors ValidateService: clusterIP None is only for type ClusterIP (ExternalName: SVC403)."""
     kind = service_type(service)
-    if kind not in ("NodePort", "LoadBalancer") or not is_headless(service) or _cluster_ips_problem(service):
+    if kind not in ("NodePort", "LoadBalancer") or not is_headless(service):
+        return
+    if _cluster_ips_problem(service) is not None:
         return  # the allocator's check of clusterIPs (invalid-service-field) comes first
     at: JsonPath = ("spec", "clusterIP")  # consistent with clusterIPs, so it is the None
     yield Finding(
