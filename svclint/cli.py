@@ -106,7 +106,7 @@ Jobs = Annotated[int | None, typer.Option(
 MaxFileSize = Annotated[float, typer.Option(
     min=0.001, help="Files larger than this many MiB are reported, not read.")]
 ConfigFile = Annotated[Path | None, typer.Option(
-    "--config", help="Read the configuration from FILE (YAML, or a .toml file's [tool.svclint]) instead of "
+    "--config", help="Read the configuration from FILE (YAML, or a .toml file's \\[tool.svclint]) instead of "
     "looking for .svclint.yaml, .svclint.yml or pyproject.toml from the current directory up.")]
 NoConfig = Annotated[bool, typer.Option(
     "--no-config", help="Read no configuration file: defaults and the command line only.")]
@@ -168,10 +168,21 @@ def check(
     # File names that are not UTF-8 and lone surrogates from JSON escapes must not crash a
     # report: they are written as backslash escapes.
     if output is None:
-        if isinstance(sys.stdout, io.TextIOWrapper):
-            sys.stdout.reconfigure(errors="backslashreplace")
-        color = chosen is OutputFormat.text and _use_color(sys.stdout)
-        render(result, sys.stdout, RenderOptions(color=color, source_root=source_root))
+        stdout = sys.stdout
+        if stdout is None:
+            raise _fail("standard output is closed: write the report with --output FILE")
+        if isinstance(stdout, io.TextIOWrapper):
+            stdout.reconfigure(errors="backslashreplace")
+        color = chosen is OutputFormat.text and _use_color(stdout)
+        try:
+            render(result, stdout, RenderOptions(color=color, source_root=source_root))
+            stdout.flush()
+        except OSError as error:
+            # Python flushes stdout again at exit: point it at /dev/null so that cannot fail too.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+            if isinstance(error, BrokenPipeError):  # the reader is gone (`| head`): nothing to report
+                raise typer.Exit(result.exit_code(threshold)) from None
+            raise _fail(f"cannot write the report to standard output: {error.strerror or error}") from None
     else:
         try:
             with open(output, "w", encoding="utf-8", errors="backslashreplace") as handle:
@@ -232,6 +243,7 @@ def _configure(config_file: Path | None, no_config: bool, node_port_range: str |
     from svclint.baseline import BaselineError, read_baseline
     from svclint.catalog import load_catalog
     from svclint.config import Config, ConfigError, Selection, check_selectors, find_config, load_config
+    from svclint.k8s import dns1123_label_problems
     from svclint.policy import build_policy
     from svclint.settings import parse_kube_version, parse_port_range
 
@@ -259,6 +271,9 @@ def _configure(config_file: Path | None, no_config: bool, node_port_range: str |
     if default_namespace is not None:
         if not default_namespace:
             raise _fail("--default-namespace must not be empty")
+        if dns1123_label_problems(default_namespace):  # as the configuration's default-namespace
+            raise _fail(f"--default-namespace: {default_namespace!r} is not a namespace name (lowercase letters, "
+                        "digits and '-', at most 63 characters)")
         settings = dataclasses.replace(settings, default_namespace=default_namespace)
     if kube_version is not None:
         try:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 import json
+import posixpath
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -126,6 +128,10 @@ class Counterpart:
     finding: Finding
 
 
+#: "line 12" in a message (duplicate-key, unused-suppression): not part of a fingerprint.
+_LINE_NUMBER = re.compile(r"\bline [0-9]+")
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A finished diagnostic, as formatters receive it."""
@@ -139,26 +145,34 @@ class Diagnostic:
     object: ObjectRef | None = None
     related: tuple[Related, ...] = ()
     help: str | None = None
-    suppressed: bool = False
+    #: How it is suppressed, in SARIF's words: "inSource" (a comment or an annotation beside the
+    #: manifest) or "external" (the baseline file); None when it is reported.
+    suppression: str | None = None
     #: Where in ``object`` the finding is (keys and indexes); empty for file-level diagnostics.
     at: JsonPath = ()
     #: The finding told on its other object (see ``Counterpart``); not part of the output.
     counterpart: Diagnostic | None = None
 
     @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+    @property
     def fingerprint(self) -> str:
         """A stable identity for baselines and code scanning: rule, file, object and field path.
 
         Lines are left out on purpose, so a finding keeps its fingerprint when the lines above it
-        change; file-level diagnostics (no object) use their message instead of a field path.
+        change; file-level diagnostics (no object) use their message instead of a field path,
+        with the line numbers it mentions left out too. The path is normalised (``./a`` is ``a``).
         """
         import hashlib  # here: most runs never fingerprint, and the import costs 5 ms of start-up
 
+        path = posixpath.normpath(PurePath(self.path).as_posix())
         if self.object is None:
-            identity = [self.rule, self.path, self.message]
+            identity = [self.rule, path, _LINE_NUMBER.sub("line", self.message)]
         else:
             o = self.object
-            identity = [self.rule, self.path, o.kind, o.namespace or "", o.name, *map(str, self.at)]
+            identity = [self.rule, path, o.kind, o.namespace or "", o.name, *map(str, self.at)]
         return hashlib.sha256("\x1f".join(identity).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     @property

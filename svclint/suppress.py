@@ -48,6 +48,8 @@ INVALID = "invalid-suppression"
 ANNOTATION_PREFIX = "ignore-check.svclint.io/"
 #: Rules that no comment or annotation can suppress: they are about svclint or the suppressions.
 UNSUPPRESSIBLE = frozenset({INTERNAL_ERROR, UNUSED, INVALID})
+#: Diagnostic.suppression: by a comment or an annotation, or by the baseline file (SARIF's kinds).
+IN_SOURCE, EXTERNAL = "inSource", "external"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,7 @@ def _restrict(diagnostics: list[Diagnostic], reported: Collection[str],
             result.append(d)
         other = d.counterpart
         if other is not None and other.path != d.path and other.path in reported:
-            other = dataclasses.replace(other, severity=d.severity, suppressed=d.suppressed)
+            other = dataclasses.replace(other, severity=d.severity, suppression=d.suppression)
             if selected(other):
                 result.append(other)
     return result
@@ -138,7 +140,7 @@ def _apply_baseline(diagnostics: list[Diagnostic], baseline: Baseline,
             key = next((k for k in (fingerprint(show(side), baseline.root) for side in sides) if left[k] > 0), None)
             if key is not None:
                 left[key] -= 1
-                d = dataclasses.replace(d, suppressed=True)
+                d = dataclasses.replace(d, suppression=EXTERNAL)
         result.append(d)
     return result
 
@@ -166,7 +168,7 @@ def _suppress(diagnostics: list[Diagnostic], files: Sequence[LoadedFile], catalo
         ]
         for number in hits:
             used[number] = True
-        result.append(dataclasses.replace(d, suppressed=True) if hits else d)
+        result.append(dataclasses.replace(d, suppression=IN_SOURCE) if hits else d)
     notes = [_diagnostic(catalog, UNUSED, _Problem(s.path, s.span, s.unused, s.help, s.obj, s.at))
              for s, was_used in zip(suppressions, used) if not was_used]
     notes += [_diagnostic(catalog, INVALID, p) for p in problems]

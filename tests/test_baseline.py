@@ -118,6 +118,18 @@ def test_a_file_level_finding_is_recorded_by_its_message(workdir: Path) -> None:
     assert run("check", ".", "--baseline", "baseline.json").exit_code == 0
 
 
+def test_file_level_findings_stay_recorded_when_lines_move(workdir: Path) -> None:
+    # Regression: their messages name lines ("first defined on line 6"), and the fingerprint took
+    # them in, so a line inserted above brought the finding back.
+    service = manifest(LEGACY).replace("  name: legacy\n", "  name: legacy\n  labels: {a: x, a: y}\n")
+    service = service.replace("nodePort: 30080}", "nodePort: 30080}  # svclint: ignore[node-port-out-of-range] x")
+    write("svc.yaml", service)
+    written = record("svc.yaml", "-o", "baseline.json")
+    assert {e["rule"] for e in written["findings"]} >= {"duplicate-key", "unused-suppression"}
+    write("svc.yaml", "# owned by team x\n\n" + service)
+    assert run("check", "svc.yaml", "--baseline", "baseline.json").exit_code == 0
+
+
 def test_a_finding_present_twice_needs_two_entries(workdir: Path) -> None:
     write("svc.yaml", LEGACY)
     record("svc.yaml", "-o", "baseline.json")

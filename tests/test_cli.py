@@ -648,3 +648,38 @@ def test_an_empty_default_namespace_is_a_usage_error(tmp_path: Path) -> None:
     result = svclint_cli("check", "--default-namespace", "", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr == "svclint: error: --default-namespace must not be empty\n"
+
+
+def test_a_default_namespace_is_checked_as_in_the_configuration(tmp_path: Path) -> None:
+    # Regression: the configuration refused "Foo_Bar!" and the command line took it.
+    result = svclint_cli("check", "--default-namespace", "Foo_Bar!", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr == ("svclint: error: --default-namespace: 'Foo_Bar!' is not a namespace name (lowercase "
+                             "letters, digits and '-', at most 63 characters)\n")
+
+
+def _report_to(tmp_path: Path, stdout: Any, **options: Any) -> subprocess.CompletedProcess[bytes]:
+    (tmp_path / "svc.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+                                       "spec: {type: ClusterIP, ports: [{port: 80, nodePort: 30080}]}\n")
+    return subprocess.run([sys.executable, "-m", "svclint", "check", "--no-config", str(tmp_path)],
+                          stdout=stdout, stderr=subprocess.PIPE, timeout=60, check=False, **options)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_report_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    # Regression: a full disk gave a traceback and exit 1, a closed stdout an AttributeError.
+    with open("/dev/full", "wb") as full:
+        run = _report_to(tmp_path, full)
+    assert (run.returncode, run.stderr.decode()) == (
+        2, "svclint: error: cannot write the report to standard output: No space left on device\n")
+    closed = _report_to(tmp_path, None, preexec_fn=lambda: os.close(1))
+    assert (closed.returncode, closed.stderr.decode()) == (
+        2, "svclint: error: standard output is closed: write the report with --output FILE\n")
+
+
+def test_a_reader_that_stops_early_ends_the_report_quietly(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    os.close(read)  # `svclint check | head -0`: nobody reads
+    with os.fdopen(write, "wb") as pipe:
+        run = _report_to(tmp_path, pipe)
+    assert (run.returncode, run.stderr) == (1, b"")  # the finding's exit code, no traceback

@@ -209,6 +209,29 @@ def test_sarif_fingerprint_stays_when_lines_move(workdir: Path) -> None:
     assert renamed["partialFingerprints"] != before["partialFingerprints"]
 
 
+def test_sarif_fingerprints_do_not_depend_on_how_the_path_is_written(workdir: Path) -> None:
+    # Regression: "./a.yaml" and "a.yaml" gave one URI but two fingerprints (new alerts in CI).
+    write("a.yaml", node_port_service("web", "team-a"))
+    write("b.yaml", node_port_service("api", "team-b"))
+    plain = sarif("a.yaml", "b.yaml")["runs"][0]["results"][0]
+    dotted = sarif("./a.yaml", "./b.yaml")["runs"][0]["results"][0]
+    assert dotted["locations"] == plain["locations"]
+    assert dotted["partialFingerprints"] == plain["partialFingerprints"]
+
+
+def test_sarif_says_where_a_suppression_is_kept(workdir: Path) -> None:
+    # Regression: baselined findings were "inSource"; the baseline file is outside the source.
+    write("a.yaml", node_port_service("web", "team-a"))
+    write("b.yaml", node_port_service("api", "team-b"))
+    assert svclint_cli("baseline", "a.yaml", "b.yaml", "-o", "baseline.json").exit_code == 0
+    (baselined,) = sarif("a.yaml", "b.yaml", "--baseline", "baseline.json")["runs"][0]["results"]
+    assert baselined["suppressions"] == [{"kind": "external"}]
+    write("b.yaml", node_port_service("api", "team-b").replace(
+        "nodePort: 30080", "nodePort: 30080  # svclint: ignore[node-port-collision] shared on purpose"))
+    (commented,) = sarif("a.yaml", "b.yaml")["runs"][0]["results"]
+    assert commented["suppressions"] == [{"kind": "inSource"}]
+
+
 def test_sarif_driver_describes_every_catalog_rule(workdir: Path) -> None:
     write("svc.yaml", CLUSTER_IP_WITH_NODE_PORT)
     driver = sarif("svc.yaml")["runs"][0]["tool"]["driver"]
@@ -285,7 +308,7 @@ def suppressed_and_internal_error() -> LintResult:
     crash = Diagnostic(code="SVC000", rule="internal-error", severity=Severity.ERROR,
                        message="rule node-port-not-allowed failed on Service default/web: KeyError: 'x'",
                        path="svc.yaml", span=Span(1, 1, 1, 11), object=found.object)
-    return dataclasses.replace(result, diagnostics=(crash, dataclasses.replace(found, suppressed=True)))
+    return dataclasses.replace(result, diagnostics=(crash, dataclasses.replace(found, suppression="inSource")))
 
 
 def test_sarif_marks_suppressed_results_and_a_failed_execution() -> None:

@@ -90,7 +90,7 @@ def _result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
         ]
     result["partialFingerprints"] = {FINGERPRINT: d.fingerprint}
     # An empty list says "not suppressed"; leaving it out would say "unknown".
-    result["suppressions"] = [{"kind": "inSource"}] if d.suppressed else []
+    result["suppressions"] = [] if d.suppression is None else [{"kind": d.suppression}]
     return result
 
 
