@@ -120,13 +120,20 @@ def _sources(paths: Sequence[str], policy: Policy, excluded: Callable[[str], boo
 
 
 def _patches(sources: Sequence[Source], excluded: Callable[[str], bool]) -> frozenset[str]:
-    """The sources that a kustomization near them names as patches (see svclint.kustomize)."""
-    files = [source.real for source in sources if source.real is not None]
-    patches = find_patches(files, excluded)
+    """The sources that a kustomization near them names as patches (see svclint.kustomize), stdin
+    included when --stdin-filename names such a file (an editor's unsaved patch)."""
+    files = {source.path: file for source in sources if (file := _file_of(source)) is not None}
+    patches = find_patches(list(files.values()), excluded)
     if not patches:
         return frozenset()  # the common case: no realpath per source
-    return frozenset(source.path for source in sources
-                     if source.real is not None and source_key(source) in patches)
+    return frozenset(source.path for source in sources if source.path in files and source_key(source) in patches)
+
+
+def _file_of(source: Source) -> str | None:
+    """The file on disk a source is, or stands for."""
+    if source.real is not None:
+        return source.real
+    return source.path if source.is_stdin and source.path != STDIN else None
 
 
 def _without_objects(loaded: list[LoadedFile], patches: frozenset[str]) -> list[LoadedFile]:

@@ -9,6 +9,7 @@ linear in the objects times the scopes of their files. Without scopes every file
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -298,8 +299,10 @@ def first_definitions(objects: list[KubeObject]) -> dict[tuple[int, int, int, in
     return repeated
 
 
-def _directories(path: str) -> list[str]:
-    return path.replace("\\", "/").split("/")[:-1]
+def _place(path: str) -> list[str]:
+    """A file's absolute path as its directories and name: "apps/a/x.yaml", "./apps/a/x.yaml" and
+    the absolute spelling are one place (named files and context files may be written either way)."""
+    return os.path.abspath(path).replace("\\", "/").split("/")
 
 
 def nearest(service: KubeObject, templates: Sequence[PodTemplate]) -> tuple[PodTemplate, ...]:
@@ -312,15 +315,16 @@ def nearest(service: KubeObject, templates: Sequence[PodTemplate]) -> tuple[PodT
     """
     if len(templates) <= 1:
         return tuple(templates)
-    here = _directories(service.path)
+    here = _place(service.path)
 
     def closeness(template: PodTemplate) -> tuple[bool, int]:
+        there = _place(template.owner.path)
         shared = 0
-        for a, b in zip(here, _directories(template.owner.path)):
+        for a, b in zip(here[:-1], there[:-1]):
             if a != b:
                 break
             shared += 1
-        return (template.owner.path == service.path, shared)
+        return (there == here, shared)
 
     scores = [closeness(t) for t in templates]
     best = max(scores)

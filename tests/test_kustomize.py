@@ -160,6 +160,17 @@ def test_a_patch_named_alone_is_still_a_patch(workdir: Path) -> None:
     assert report("node-port.yaml")[:2] == (0, [])  # also above the working directory
 
 
+def test_a_patch_on_stdin_named_after_its_file_is_still_a_patch(workdir: Path) -> None:
+    # Regression: an editor's unsaved patch (`--stdin-filename FILE -`) was linted as an object.
+    tree({**BASE, **OVERLAYS})
+    for args in ([], ["--context", "."]):
+        assert report(*args, "--no-config", "--stdin-filename", "overlays/prod/replicas.yaml", "-",
+                      stdin=REPLICAS)[:2] == (0, [])
+    # Named after a file no kustomization names, it is a whole object.
+    assert report("--no-config", "--stdin-filename", "overlays/prod/other.yaml", "-", stdin=REPLICAS)[1] == [
+        ("overlays/prod/other.yaml", "workload-selector-mismatch", 5)]
+
+
 def test_the_same_file_without_a_kustomization_naming_it_is_a_whole_object(workdir: Path) -> None:
     tree({"deploy/replicas.yaml": REPLICAS, "deploy/node-port.yaml": NODE_PORT})
     assert report("deploy")[1] == [("deploy/node-port.yaml", "node-port-not-allowed", 8),

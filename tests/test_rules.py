@@ -6,6 +6,7 @@ manifest), plus the message or help where its content is the point of the rule.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 import pytest
@@ -1067,6 +1068,14 @@ def test_port_checks_look_at_the_workloads_nearest_to_the_service() -> None:
     assert (d.path, d.rule, d.span.line, d.span.column) == ("apps/a/service.yaml", "target-port-name-not-found", 7, 34)
     assert "is not a container port name of Deployment default/a, so its pods" in d.message
     assert [(r.path, r.span.line, r.span.column) for r in d.related] == [("apps/a/deployment.yaml", 12, 7)]
+    # Regression: files named as given ("apps/a/...") and context files ("./apps/a/...", or
+    # absolute) shared no directory prefix, so every template counted as nearest.
+    for spelling in ("./apps", os.path.abspath("apps")):
+        assert lint(
+            ("apps/a/service.yaml", service),
+            (f"{spelling}/a/deployment.yaml", deployment.format(name="a", port_name="http")),
+            (f"{spelling}/b/deployment.yaml", deployment.format(name="b", port_name="web")),
+        ) == []
 
 
 def test_named_target_port_must_match_the_protocol_too() -> None:
@@ -1501,6 +1510,22 @@ def test_the_same_service_defined_twice_is_not_a_collision() -> None:
     assert found(service.format(namespace="shop"), service.format(namespace="blog")) == [
         ("node-port-collision", 8, 32),
     ]
+
+
+@pytest.mark.parametrize("order", [("x", "y", "x", "y"), ("x", "y", "x"), ("x", "x", "y")])
+def test_a_collision_is_reported_once_whatever_services_are_defined_again(order: tuple[str, ...]) -> None:
+    # Regression: a second definition of x (a bundle and its split files) was reported against y,
+    # although x, applied again, keeps the node port it holds; and a second y was reported again.
+    service = """
+        apiVersion: v1
+        kind: Service
+        metadata: {{name: {name}, namespace: shop}}
+        spec: {{type: NodePort, ports: [{{port: 80, nodePort: 30080}}]}}
+    """
+    files = [(f"{i}-{name}.yaml", service.format(name=name)) for i, name in enumerate(order)]
+    [d] = lint(*files)
+    assert (d.path, d.rule, d.message.split(";")[0]) == (
+        f"{order.index('y')}-y.yaml", "node-port-collision", "nodePort 30080 is already used by Service shop/x")
 
 
 def test_node_ports_of_clusterip_and_externalname_services_are_not_claims() -> None:

@@ -78,6 +78,8 @@ def node_port_collision(service: KubeObject, ctx: Context) -> Iterator[Finding]:
         for index, use in enumerate(uses):
             if use.service is not service:
                 continue
+            if any(e.service is not service and e.service.identity == service.identity for e in uses[:index]):
+                break  # a repeated definition (bundle + plain file): the first one speaks for the object
             first = next((e for e in uses[:index] if _conflicts(use, e)), None)
             if first is None:
                 continue
