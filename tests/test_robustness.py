@@ -994,6 +994,17 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     assert ".yaml:9:17: error SVC303 node-port-not-allowed" in run.stdout
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="any byte but / and NUL may be in a file name on Linux")
+def test_control_characters_of_a_file_name_never_reach_the_terminal(tmp_path: Path) -> None:
+    # Regression: a file named with an escape sequence recoloured the terminal, a line break split
+    # the line. The text report shows them as backslash escapes.
+    (tmp_path / "red\x1b[31m\n.yaml").write_text(PROBE)
+    run = svclint("check", ".", cwd=tmp_path, timeout=30)
+    run.assert_clean_exit(1)
+    assert "\x1b" not in run.stdout
+    assert "red\\x1b[31m\\n.yaml:9:17: error SVC303 node-port-not-allowed" in run.stdout
+
+
 # --- Bounded time and memory ----------------------------------------------------------------------
 
 #: Seconds within which a pathological input must be answered (the issue's "~10 s").

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 from svclint.api import LintResult
@@ -9,6 +10,13 @@ from svclint.diagnostics import Diagnostic, Severity
 from svclint.formatters import RenderOptions
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+#: Control characters: in a file name they would reach the terminal (escape sequences, line breaks).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(path: str) -> str:
+    """A file name as it is safe to print: control characters as backslash escapes."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], path)
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -22,11 +30,11 @@ def _plural(count: int, word: str) -> str:
 def format_diagnostic(d: Diagnostic, color: bool = False) -> str:
     """One diagnostic: a grep-able first line, then indented help and note lines."""
     severity = _paint(d.severity.label, _COLORS[d.severity], color)
-    where = _paint(f"{d.path}:{d.span.line}:{d.span.column}", "1", color)
+    where = _paint(f"{_shown(d.path)}:{d.span.line}:{d.span.column}", "1", color)
     lines = [f"{where}: {severity} {d.code} {d.rule}: {d.message}"]
     if d.help:
         lines.append(f"  help: {d.help}")
-    lines.extend(f"  note: {r.path}:{r.span.line}:{r.span.column}: {r.message}" for r in d.related)
+    lines.extend(f"  note: {_shown(r.path)}:{r.span.line}:{r.span.column}: {r.message}" for r in d.related)
     return "\n".join(lines)
 
 
