@@ -354,14 +354,14 @@ def _invalid_handler_port(handler: _Handler, consequence: str) -> Iterator[Findi
     value = handler.data.get("port")
     if value is None:
         kinds = "a number" if handler.action == "grpc" else "a number or a port name of this container"
-        if "port" in handler.data:  # null: decoded as the zero value
-            problem, at = "is null, which the API server reads as port 0", (*handler.at, "port")
+        if "port" in handler.data:  # null: decoded as the zero value; it has no text, so point at its key
+            problem, at, on_key = "is null, which the API server reads as port 0", (*handler.at, "port"), True
             fix = f"set `port:` to {kinds}"
         else:
-            problem, at = "is missing", handler.at
+            problem, at, on_key = "is missing", handler.at, False
             fix = f"add `port:` to {handler.owner}.{handler.action} ({kinds})"
         yield Finding(f"{handler.label} of {handler.container.label} {problem}: {consequence}", at=at, help=fix,
-                      on_key=at[-1] == "port")  # a null has no text to point at: its key has
+                      on_key=on_key)
         return
     # Lifecycle hooks are outside the schema gate: values of other types are not port values.
     if type(value) is int or isinstance(value, str):
