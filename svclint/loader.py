@@ -15,7 +15,8 @@ from typing import Any, BinaryIO
 
 from svclint.diagnostics import Diagnostic, Span
 from svclint.directives import MARKER, Directive, scan
-from svclint.model import KubeObject, is_analysed, mapping, sequence
+from svclint.kinds import is_analysed, is_custom_resource
+from svclint.model import KubeObject, mapping, sequence
 from svclint.positions import LazyDocument, Reparse
 from svclint.rendered import Segment, find_segments
 from svclint.shipping import shippable
@@ -388,19 +389,3 @@ def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any
         namespace=namespace if isinstance(namespace, str) and namespace else default_namespace,
         order=order, custom=not analysed, violations=violations,
     )
-
-
-#: API groups served by kube-apiserver itself; everything else with a dotted group is a custom resource.
-BUILTIN_GROUPS = frozenset({
-    "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io",
-    "authentication.k8s.io", "authorization.k8s.io", "certificates.k8s.io", "coordination.k8s.io",
-    "discovery.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io", "internal.apiserver.k8s.io",
-    "networking.k8s.io", "node.k8s.io", "rbac.authorization.k8s.io", "resource.k8s.io",
-    "scheduling.k8s.io", "storage.k8s.io", "storagemigration.k8s.io",
-})
-
-
-def is_custom_resource(api_version: str) -> bool:
-    """Custom resources may embed pod templates that an operator turns into pods."""
-    group = api_version.rpartition("/")[0]
-    return "." in group and group not in BUILTIN_GROUPS

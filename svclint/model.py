@@ -9,41 +9,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from svclint.diagnostics import JsonPath, ObjectRef
 from svclint.k8s import string_map
+from svclint.kinds import template_path
 from svclint.positions import Document
 from svclint.shipping import shippable
 
 if TYPE_CHECKING:
     from svclint.structure import Violation
-
-#: Where each workload kind keeps its pod template.
-TEMPLATE_PATHS: dict[str, JsonPath] = {
-    "Deployment": ("spec", "template"),
-    "StatefulSet": ("spec", "template"),
-    "DaemonSet": ("spec", "template"),
-    "ReplicaSet": ("spec", "template"),
-    "ReplicationController": ("spec", "template"),
-    "Job": ("spec", "template"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template"),
-    "Pod": (),
-}
-#: API groups of the kinds svclint analyses ("" is the core group; extensions for old manifests).
-KIND_GROUPS: dict[str, frozenset[str]] = {
-    "Service": frozenset({""}),
-    "Pod": frozenset({""}),
-    "ReplicationController": frozenset({""}),
-    "Deployment": frozenset({"apps", "extensions"}),
-    "ReplicaSet": frozenset({"apps", "extensions"}),
-    "DaemonSet": frozenset({"apps", "extensions"}),
-    "StatefulSet": frozenset({"apps"}),
-    "Job": frozenset({"batch"}),
-    "CronJob": frozenset({"batch"}),
-}
-
-
-def is_analysed(kind: str, api_version: str) -> bool:
-    """A built-in Service or workload (a Knative ``serving.knative.dev`` Service is not)."""
-    return api_version.rpartition("/")[0] in KIND_GROUPS.get(kind, ())
-
 
 _ANY = re.compile(r".*", re.DOTALL)
 _DIGITS = re.compile(r"[0-9]+")
@@ -231,7 +202,7 @@ def _declared_ports(pod_spec: Mapping[str, Any]) -> tuple[ContainerPort, ...]:
 
 def pod_template(obj: KubeObject) -> PodTemplate | None:
     """The pod template of a workload, or None for kinds without one."""
-    at = TEMPLATE_PATHS.get(obj.kind)
+    at = template_path(obj.kind)
     if at is None:
         return None
     template = mapping(get(obj.data, *at)) if at else obj.data

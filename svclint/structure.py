@@ -25,13 +25,10 @@ from urllib.parse import urljoin
 from svclint.catalog import data_dir
 from svclint.diagnostics import JsonPath
 from svclint.k8s import quote
+from svclint.kinds import lookup
 
 if TYPE_CHECKING:  # jsonschema is imported only when an object fails the fast path
     from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped,unused-ignore]
-
-#: Schema files (in schemas/k8s/) and which kinds each validates.
-SCHEMA_FILES = {"Service": "service.v1.json"}
-WORKLOADS_FILE = "workloads.v1.json"
 
 Predicate = Callable[[Any], bool]
 
@@ -58,10 +55,6 @@ def _schemas() -> dict[str, dict[str, Any]]:
     }
 
 
-def _file_for(kind: str) -> str:
-    return SCHEMA_FILES.get(kind, WORKLOADS_FILE)
-
-
 @functools.cache
 def reference_validator(kind: str) -> Draft202012Validator:
     """The jsonschema validator for ``kind`` (Service or a workload kind)."""
@@ -78,7 +71,7 @@ def reference_validator(kind: str) -> Draft202012Validator:
         "type": _quiet_type, "enum": _quiet_enum, "const": _quiet_const,
         "anyOf": _quiet_any_of, "oneOf": _quiet_one_of,
     })
-    return quiet(_schemas()[_file_for(kind)], registry=registry)
+    return quiet(_schemas()[lookup(kind).schema], registry=registry)
 
 
 def _quiet_type(validator: Any, types: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
@@ -130,7 +123,7 @@ def _quiet_one_of(validator: Any, options: Any, instance: Any, schema: Any) -> I
 @functools.cache
 def fast_validator(kind: str) -> Predicate:
     """A predicate that is True only for objects the reference validator accepts."""
-    schema = _schemas()[_file_for(kind)]
+    schema = _schemas()[lookup(kind).schema]
     return _Compiler({s["$id"]: s for s in _schemas().values()}).compile(schema, schema["$id"])
 
 

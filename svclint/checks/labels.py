@@ -9,7 +9,8 @@ from typing import Any
 from svclint.checks import Context, check
 from svclint.diagnostics import Finding, JsonPath, format_path
 from svclint.k8s import label_key_problem, label_value_problem, quote
-from svclint.model import TEMPLATE_PATHS, KubeObject, get, mapping, sequence
+from svclint.kinds import template_path
+from svclint.model import KubeObject, get, mapping, sequence
 
 #: Kinds whose spec.selector is a LabelSelector that the API server validates. A CronJob's
 #: jobTemplate selector is rejected outright (job-selector-not-allowed), never label-checked.
@@ -23,7 +24,7 @@ _VALUE_HELP = ("a label value is empty or up to 63 letters, digits, '-', '_' or 
 def _label_maps(obj: KubeObject) -> Iterator[JsonPath]:
     """Paths of the plain label maps of an object: its labels, its pod template's, a map selector."""
     yield ("metadata", "labels")
-    template = TEMPLATE_PATHS.get(obj.kind)
+    template = template_path(obj.kind)
     if template:  # a Pod's own labels are its template's
         yield (*template, "metadata", "labels")
     if obj.kind in ("Service", "ReplicationController"):

@@ -17,8 +17,8 @@ from svclint.k8s import (
     port_name_problems,
     quote,
 )
+from svclint.kinds import workload_template
 from svclint.model import (
-    TEMPLATE_PATHS,
     KubeObject,
     get,
     mapping,
@@ -222,12 +222,12 @@ class _Handler:
 
 
 def _pod_spec(obj: KubeObject) -> Mapping[str, Any]:
-    return mapping(get(obj.data, *TEMPLATE_PATHS[obj.kind], "spec"))
+    return mapping(get(obj.data, *workload_template(obj.kind), "spec"))
 
 
 def _containers(obj: KubeObject) -> list[_Container]:
     """Init containers, then containers: the order in which the API server visits them."""
-    spec_at = (*TEMPLATE_PATHS[obj.kind], "spec")
+    spec_at = (*workload_template(obj.kind), "spec")
     spec = _pod_spec(obj)
     found = []
     for list_name in ("initContainers", "containers"):

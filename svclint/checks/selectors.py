@@ -15,8 +15,8 @@ from svclint.k8s import (
     selector_labels_are_valid,
     string_map,
 )
+from svclint.kinds import workload_template
 from svclint.model import (
-    TEMPLATE_PATHS,
     KubeObject,
     PodTemplate,
     get,
@@ -111,7 +111,7 @@ def _difference(template: PodTemplate, key: str, value: str) -> str:
 @check("workload-selector-mismatch")
 def workload_selector_mismatch(workload: KubeObject, ctx: Context) -> Iterator[Finding]:
     """Mirrors ValidateDeploymentSpec & co.: the selector must select the template's own labels."""
-    template_at = TEMPLATE_PATHS[workload.kind]
+    template_at = workload_template(workload.kind)
     labels_at = (*template_at, "metadata", "labels")
     labels = string_map(get(workload.data, *labels_at))
     spec = workload.spec
