@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from svclint.catalog import data_dir
 from svclint.diagnostics import Diagnostic, format_path
 from svclint.globs import relative
 from svclint.loader import STDIN
+from svclint.resources import data_dir
 
 VERSION = 1
 

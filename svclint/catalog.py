@@ -9,12 +9,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Any
 
 from svclint.diagnostics import Severity
+from svclint.resources import data_dir
 from svclint.yamlparse import parse_stream
 
 #: The rule svclint reports its own failures under: always selected, never configurable.
@@ -85,15 +83,6 @@ class Catalog:
 
     def get(self, key: str) -> RuleMeta | None:
         return self.index.get(key)
-
-
-def data_dir(name: str) -> Traversable:
-    """``rules`` or ``schemas``: inside the installed package (``svclint.rules``), or beside
-    the package in a source checkout, where ``python -m pytest`` imports svclint from."""
-    try:
-        return resources.files(f"svclint.{name}")
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / name
 
 
 def catalog_files() -> list[tuple[str, str]]:

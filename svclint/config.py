@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from svclint.catalog import INTERNAL_ERROR, Catalog, data_dir
+from svclint.catalog import INTERNAL_ERROR, Catalog
 from svclint.diagnostics import JsonPath, Severity, format_path
 from svclint.globs import Glob, compile_glob
 from svclint.positions import resolve_span
+from svclint.resources import data_dir
 from svclint.settings import Settings, parse_kube_version, parse_port_range
 from svclint.yamlparse import YamlDocument, parse_stream
 

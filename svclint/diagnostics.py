@@ -1,4 +1,8 @@
-"""Value types shared by the loader, the engine, the checks and the formatters."""
+"""The finished output: diagnostics and the value types they are made of.
+
+A leaf: it imports nothing else of svclint, so formatters, the baseline and every other module
+can depend on it. What checks produce (``Finding``) is in ``svclint.findings``.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,6 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from svclint.model import KubeObject
 
 #: A path into a parsed document, like jsonschema's ``absolute_path``: keys and list indexes.
 JsonPath = tuple["str | int", ...]
@@ -87,47 +87,6 @@ class Related:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class RelatedFinding:
-    """What a check says about another object; the engine resolves its position."""
-
-    message: str
-    obj: KubeObject
-    at: JsonPath
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """What a check yields: the engine adds code, severity, file, position and object."""
-
-    message: str
-    at: JsonPath
-    help: str | None = None
-    related: tuple[RelatedFinding, ...] = ()
-    on_key: bool = False  # point at the key of ``at`` rather than at its value
-    #: A lower severity than the rule's (its catalog severity is the highest it reports), for a
-    #: rule whose cases the API server treats differently: rejects one, only warns about another.
-    severity: Severity | None = None
-    #: The same problem told from the other object it involves, see ``Counterpart``.
-    counterpart: Counterpart | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Counterpart:
-    """A finding's other side: the object a cross-object finding is not reported on (the first
-    Service of a node port collision), and what to say there.
-
-    A run over all files reports only the finding. A run restricted to some files (``context``,
-    as in pre-commit) also reports the counterpart when its object's file is among them and the
-    finding's file is another one, so a problem shows on every file of the run it involves,
-    whichever files a run is given. It follows the finding: suppressing, ignoring or
-    baselining the finding covers the counterpart too.
-    """
-
-    obj: KubeObject
-    finding: Finding
-
-
 #: "line 12" in a message (duplicate-key, unused-suppression): not part of a fingerprint.
 _LINE_NUMBER = re.compile(r"\bline [0-9]+")
 
@@ -150,7 +109,7 @@ class Diagnostic:
     suppression: str | None = None
     #: Where in ``object`` the finding is (keys and indexes); empty for file-level diagnostics.
     at: JsonPath = ()
-    #: The finding told on its other object (see ``Counterpart``); not part of the output.
+    #: The finding told on its other object (see ``svclint.findings.Counterpart``); not part of the output.
     counterpart: Diagnostic | None = None
 
     @property

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 from svclint.catalog import INTERNAL_ERROR, Catalog, RuleMeta
 from svclint.checks import CheckFn, Context
-from svclint.diagnostics import Diagnostic, Finding, JsonPath, Related, Span
+from svclint.diagnostics import Diagnostic, JsonPath, Related, Span
+from svclint.findings import Finding
 from svclint.loader import LoadIssue
 from svclint.model import KubeObject
 from svclint.positions import resolve_span

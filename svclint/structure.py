@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from svclint.catalog import data_dir
 from svclint.diagnostics import JsonPath
 from svclint.k8s import quote
 from svclint.kinds import lookup
+from svclint.resources import data_dir
 
 if TYPE_CHECKING:  # jsonschema is imported only when an object fails the fast path
     from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped,unused-ignore]

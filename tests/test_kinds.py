@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from svclint.catalog import data_dir, load_catalog
+from svclint.catalog import load_catalog
 from svclint.kinds import KINDS, UnknownKind, lookup, template_path, workload_template
+from svclint.resources import data_dir
 from svclint.structure import fast_validator, reference_validator
 
 

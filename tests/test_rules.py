@@ -14,8 +14,8 @@ from conftest import found, lint, manifest, text_at, where
 
 from svclint.catalog import load_catalog
 from svclint.checks import Context, discover_checks
-from svclint.diagnostics import Finding
 from svclint.engine import check_objects
+from svclint.findings import Finding
 from svclint.loader import load_source
 from svclint.model import KubeObject
 from svclint.project import build_project

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from svclint.catalog import load_catalog
 from svclint.checks import Context, discover_checks, portspec
-from svclint.diagnostics import Finding, Severity
+from svclint.diagnostics import Severity
 from svclint.engine import check_objects
+from svclint.findings import Finding
 from svclint.k8s import is_port_name, port_name_problems
 from svclint.loader import load_source
 from svclint.model import KubeObject

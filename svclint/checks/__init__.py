@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from svclint.diagnostics import Finding
+from svclint.findings import Finding
 from svclint.model import KubeObject
 from svclint.project import Project
 from svclint.settings import Settings

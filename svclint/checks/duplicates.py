@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Finding, RelatedFinding
+from svclint.findings import Finding, RelatedFinding
 from svclint.model import KubeObject, mapping
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Finding
+from svclint.findings import Finding
 from svclint.k8s import DNS1123_LABEL_MAX, is_dns1123_subdomain, is_ip_address, quote
 from svclint.model import KubeObject, mapping, sequence, service_type
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Finding, JsonPath
+from svclint.diagnostics import JsonPath
+from svclint.findings import Finding
 from svclint.k8s import quote, requirement_matches, selector_labels_are_valid
 from svclint.model import KubeObject, get, mapping, sequence
 

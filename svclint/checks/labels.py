@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Finding, JsonPath, format_path
+from svclint.diagnostics import JsonPath, format_path
+from svclint.findings import Finding
 from svclint.k8s import label_key_problem, label_value_problem, quote
 from svclint.kinds import template_path
 from svclint.model import KubeObject, get, mapping, sequence

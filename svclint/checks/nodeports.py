@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Counterpart, Finding, RelatedFinding
+from svclint.findings import Counterpart, Finding, RelatedFinding
 from svclint.k8s import quote, static_band_size
 from svclint.model import KubeObject, mapping, sequence, service_type
 from svclint.project import DEFAULT_SCOPE, NodePortUse, describe_scopes, node_port_uses

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Finding, RelatedFinding
+from svclint.findings import Finding, RelatedFinding
 from svclint.k8s import is_port_name, is_port_number, quote
 from svclint.model import KubeObject, PodTemplate, port_protocol, service_ports
 

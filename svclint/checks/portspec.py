@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Finding, JsonPath, RelatedFinding, Severity
+from svclint.diagnostics import JsonPath, Severity
+from svclint.findings import Finding, RelatedFinding
 from svclint.k8s import (
     PORT_NAME_MAX,
     dns1123_label_problems,

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from svclint.checks import Context, check
-from svclint.diagnostics import Finding, JsonPath, Severity
+from svclint.diagnostics import JsonPath, Severity
+from svclint.findings import Finding
 from svclint.k8s import (
     FormWarning,
     cidr_form_warnings,
