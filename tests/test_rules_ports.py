@@ -16,7 +16,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from svclint.catalog import load_catalog
-from svclint.checks import Context, discover_checks, portspec
+from svclint.checks import Context, discover_checks
+from svclint.checks.ports import duplicate_container_port
+from svclint.checks.ports.common import pod_containers
 from svclint.diagnostics import Severity
 from svclint.engine import check_objects
 from svclint.findings import Finding
@@ -1048,9 +1050,9 @@ def test_pods_whose_ports_are_all_distinct_need_no_port_views(containers: list[d
             "spec": {"containers": containers, "initContainers": init}}
     [obj] = load_source("pod.yaml", json.dumps(data).encode(), 0, "default").objects
     assert not obj.violations
-    found = portspec._containers(obj)
-    if portspec._all_distinct(c.data for c in found):
-        assert not list(portspec._port_clashes(obj, [(c, c.ports()) for c in found], "rejected", "warns"))
+    found = pod_containers(obj)
+    if duplicate_container_port._all_distinct(c.data for c in found):
+        assert not list(duplicate_container_port._port_clashes(obj, [(c, c.ports()) for c in found], "rejected", "warns"))
 
 # ================================================================================================
 # probe-port-not-found

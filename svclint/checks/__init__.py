@@ -1,7 +1,8 @@
-"""Rule implementations. Each rule is one function decorated with ``@check("rule-name")``.
+"""Rule implementations: one module per rule, ``<family>/<rule_name>.py``, holding one function
+decorated with ``@check("rule-name")``; helpers two rules of a family share are in its ``common.py``.
 
-Every module in this package is imported by ``discover_checks``; a new rule needs only its
-catalog entry in ``rules/`` and its function here.
+Every module under this package is imported by ``discover_checks``; a new rule needs only its
+catalog entry in ``rules/`` and its module here.
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ def check(rule: str) -> Callable[[F], F]:
 
 
 def discover_checks() -> dict[str, CheckFn]:
-    """Import every module of this package and return its checks by rule name."""
+    """Import every module under this package and return its checks by rule name."""
     found: dict[str, CheckFn] = {}
-    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
+    for module_info in sorted(pkgutil.walk_packages(__path__, f"{__name__}."), key=lambda m: m.name):
+        module = importlib.import_module(module_info.name)
         for value in vars(module).values():
             rule = getattr(value, _MARK, None)
             if rule is not None:

@@ -1,11 +1,11 @@
-"""Service fields that ValidateService rejects (headless types, missing ports, type-bound fields)
-and valid values that GetWarningsForService warns about (ambiguous or non-standard CIDRs and IPs)."""
+"""SVC503 invalid-service-field: Service fields the API server rejects."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from svclint.checks import Context, check
+from svclint.checks.service.common import cluster_ips_problem
 from svclint.diagnostics import JsonPath, Severity
 from svclint.findings import Finding
 from svclint.k8s import (
@@ -21,7 +21,6 @@ from svclint.k8s import (
 from svclint.model import (
     KubeObject,
     get,
-    is_headless,
     mapping,
     needs_health_check,
     port_protocol,
@@ -38,41 +37,6 @@ MIXED_PROTOCOLS_SINCE = (1, 24)
 #: trafficDistribution values from the release whose feature gate is on by default (beta); before
 #: 1.31 the field is dropped on create, whatever it holds.
 TRAFFIC_DISTRIBUTIONS = {(1, 31): ("PreferClose",), (1, 34): ("PreferSameZone", "PreferSameNode")}
-
-
-@check("headless-service-type")
-def headless_service_type(service: KubeObject, ctx: Context) -> Iterator[Finding]:
-    """Mirrors ValidateService: clusterIP None is only for type ClusterIP (ExternalName: SVC403)."""
-    kind = service_type(service)
-    if kind not in ("NodePort", "LoadBalancer") or not is_headless(service):
-        return
-    if _cluster_ips_problem(service) is not None:
-        return  # the allocator's check of clusterIPs (invalid-service-field) comes first
-    at: JsonPath = ("spec", "clusterIP")  # consistent with clusterIPs, so it is the None
-    yield Finding(
-        f"clusterIP None (headless) may not be used with type {kind}: the API server rejects the Service "
-        f"(\"may not be set to 'None' for {kind} services\")",
-        at=at,
-        help=f"remove `clusterIP: None` so the {kind} Service gets a virtual IP, or use type ClusterIP for "
-        "a headless Service",
-    )
-
-
-@check("service-ports-required")
-def service_ports_required(service: KubeObject, ctx: Context) -> Iterator[Finding]:
-    """Mirrors ValidateService: ports are Required unless the Service is headless or ExternalName."""
-    spec = service.data.get("spec")
-    if not isinstance(spec, dict) or spec.get("ports") not in (None, []):
-        return  # no spec at all: a fragment (a kustomize patch adding annotations), not a Service
-    if service_type(service) == "ExternalName" or is_headless(service):
-        return
-    yield Finding(
-        "the Service has no ports: only headless (clusterIP: None) and ExternalName Services may omit "
-        "them, so the API server rejects it (spec.ports: Required value)",
-        at=("spec", "ports"), on_key=True,
-        help="add the ports the Service exposes, or set `clusterIP: None` for a headless Service "
-        "(DNS records for the pods only)",
-    )
 
 
 def _only_load_balancer(field: str, kind: str) -> str:
@@ -152,29 +116,6 @@ def _traffic_policy(service: KubeObject, kind: str) -> Iterator[Finding]:
             at=("spec", "healthCheckNodePort"), on_key=True,
             help="remove healthCheckNodePort (the cluster allocates one when it is needed)",
         )
-
-
-def _cluster_ips_problem(service: KubeObject) -> Finding | None:
-    """ValidateServiceClusterIPsRelatedFields on create: clusterIPs is filled from clusterIP when it
-    is empty, never the other way round, so a clusterIPs list needs a matching clusterIP first."""
-    ips, cluster_ip = service.spec.get("clusterIPs"), service.spec.get("clusterIP")
-    if not isinstance(ips, list) or not ips or not isinstance(cluster_ip, (str, type(None))):
-        return None
-    if not cluster_ip:
-        return Finding(
-            "clusterIPs is set but clusterIP is not: the API server rejects the Service (spec.clusterIPs: "
-            "\"must be empty when `clusterIP` is not specified\")",
-            at=("spec", "clusterIPs"), on_key=True,
-            help=f"set `clusterIP: {ips[0]}` as well (clusterIPs then lists it first), or remove clusterIPs",
-        )
-    if ips[0] != cluster_ip:
-        return Finding(
-            f"clusterIPs starts with {quote(ips[0])}, not with clusterIP {quote(cluster_ip)}: the API server "
-            "rejects the Service (spec.clusterIPs: \"first value must match `clusterIP`\")",
-            at=("spec", "clusterIPs", 0),
-            help="list clusterIP first in clusterIPs, or remove clusterIPs (it is filled from clusterIP)",
-        )
-    return None
 
 
 def _external_ips(service: KubeObject) -> Iterator[Finding]:
@@ -283,7 +224,7 @@ def invalid_service_field(service: KubeObject, ctx: Context) -> Iterator[Finding
     kind = service_type(service)
     if not kind:
         return  # an unknown type: every type-bound rule would be guesswork
-    if kind != "ExternalName" and (problem := _cluster_ips_problem(service)) is not None:
+    if kind != "ExternalName" and (problem := cluster_ips_problem(service)) is not None:
         yield problem  # ExternalName: both fields are Forbidden (external-name-forbidden-field)
     yield from _load_balancer_fields(service, kind)
     yield from _source_ranges(service, kind)
@@ -295,34 +236,3 @@ def invalid_service_field(service: KubeObject, ctx: Context) -> Iterator[Finding
     yield from _traffic_distribution(service, ctx)
     if kind != "ExternalName":  # where both fields are Forbidden (external-name-forbidden-field)
         yield from _ip_families(service)
-
-
-@check("ignored-service-field")
-def ignored_service_field(service: KubeObject, ctx: Context) -> Iterator[Finding]:
-    """Mirrors GetWarningsForService: fields a headless Service, or a Service that is not an
-    ExternalName, ignores (ExternalName's own ignored fields: external-name-ignored-field)."""
-    kind = service_type(service)
-    spec = service.spec
-    if kind == "ClusterIP" and is_headless(service):
-        ignored: list[tuple[str, str]] = []
-        if spec.get("loadBalancerIP"):
-            ignored.append(("loadBalancerIP", "loadBalancerIP"))
-        if spec.get("externalIPs"):
-            ignored.append(("externalIPs", "externalIPs"))
-        if spec.get("sessionAffinity") not in (None, "", "None"):
-            ignored.append(("sessionAffinity", "SessionAffinity"))
-        for field, shown in ignored:
-            yield Finding(
-                f"{field} is ignored on a headless Service (clusterIP: None): kube-proxy programs no "
-                f"virtual IP for it; the API server accepts this but warns \"spec.{shown} is ignored for "
-                "headless services\"",
-                at=("spec", field), on_key=True,
-                help=f"remove {field}, or give the Service a cluster IP if it needs one",
-            )
-    if kind not in ("ExternalName", "") and spec.get("externalName"):
-        yield Finding(
-            f"externalName is ignored on a {kind} Service: no DNS alias is created; the API server accepts "
-            "this but warns that spec.externalName is ignored when spec.type is not ExternalName",
-            at=("spec", "externalName"), on_key=True,
-            help="remove externalName, or set `type: ExternalName` if the Service is meant as a DNS alias",
-        )

@@ -1,4 +1,4 @@
-"""Label syntax: keys and values of labels and selectors, as the API server validates them."""
+"""SVC103 invalid-label: label keys and values the API server rejects."""
 
 from __future__ import annotations
 
@@ -9,9 +9,18 @@ from typing import Any
 from svclint.checks import Context, check
 from svclint.diagnostics import JsonPath, format_path
 from svclint.findings import Finding
-from svclint.k8s import label_key_problem, label_value_problem, quote
+from svclint.k8s import (
+    label_key_problem,
+    label_value_problem,
+    quote,
+)
 from svclint.kinds import template_path
-from svclint.model import KubeObject, get, mapping, sequence
+from svclint.model import (
+    KubeObject,
+    get,
+    mapping,
+    sequence,
+)
 
 #: Kinds whose spec.selector is a LabelSelector that the API server validates. A CronJob's
 #: jobTemplate selector is rejected outright (job-selector-not-allowed), never label-checked.

@@ -1,4 +1,4 @@
-"""The same object defined twice in one file, differently: only the later definition takes effect."""
+"""SVC601 duplicate-object: an object defined twice in one file."""
 
 from __future__ import annotations
 

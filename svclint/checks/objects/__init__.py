@@ -1,0 +1,1 @@
+"""Objects (SVC6xx): what holds for any object, whatever its kind."""

@@ -1,0 +1,1 @@
+"""Ports (SVC2xx): Service, container, probe and hook ports, and the targetPorts between them."""

@@ -1,0 +1,96 @@
+"""SVC101 service-selector-matches-nothing: a Service selector that no pod template matches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from svclint.checks import Context, check
+from svclint.findings import Finding, RelatedFinding
+from svclint.k8s import (
+    labels_are_valid,
+)
+from svclint.model import (
+    KubeObject,
+    PodTemplate,
+    service_selector,
+    service_type,
+)
+from svclint.project import describe_scopes
+
+
+def _pairs(selector: Mapping[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in selector.items())
+
+
+def _labels_at(template: PodTemplate) -> tuple[str | int, ...]:
+    return (*template.at, "metadata", "labels")
+
+
+@check("service-selector-matches-nothing")
+def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+    """Mirrors the EndpointSlice controller: same namespace (and cluster: scope), every selector
+    pair on the pod."""
+    selector = service_selector(service)
+    if selector is None or service_type(service) == "ExternalName" or ctx.project.backends_of(service):
+        return
+    if not labels_are_valid(selector):
+        return  # invalid-label: the API server rejects the Service before it could select anything
+    project = ctx.project
+    where = f'namespace "{service.namespace}"'
+    elsewhere = [t for t in project.select(service, selector, None) if t.owner.namespace != service.namespace]
+    if elsewhere:
+        namespaces = sorted({t.owner.namespace for t in elsewhere})
+        yield Finding(
+            f"selector {_pairs(selector)} matches no pod in {where}; matching pods exist only in "
+            f"namespace {', '.join(namespaces)} ({elsewhere[0].owner.ref}), and a Service only "
+            "selects pods in its own namespace: it gets no endpoints",
+            at=("spec", "selector"),
+            help="move the Service (or the workload) to the same namespace",
+            related=(RelatedFinding("pods with these labels", elsewhere[0].owner, _labels_at(elsewhere[0])),),
+        )
+        return
+    other = project.select_in_other_scopes(service, selector)
+    if other:
+        owner = other[0].owner
+        yield Finding(
+            f"selector {_pairs(selector)} matches no pod in {where} in "
+            f"{describe_scopes(project.scopes_of(service))}; matching pods exist only in "
+            f"{describe_scopes(project.scopes_of(owner))} ({owner.ref}), another cluster: the Service "
+            "gets no endpoints",
+            at=("spec", "selector"),
+            help=f"if {owner.ref} runs in the same cluster as this Service, put both files in one scope "
+            "(`scopes` in the configuration)",
+            related=(RelatedFinding("pods with these labels", owner, _labels_at(other[0])),),
+        )
+        return
+    near = project.near_misses(service, selector, service.namespace)
+    if not near:
+        yield Finding(
+            f"selector {_pairs(selector)} matches no pod template in {where}, and no workload there "
+            "uses any of these label keys: the Service gets no endpoints",
+            at=("spec", "selector"),
+            help="fix the selector; if an operator or another repository creates these pods, "
+            "lint those manifests together with this Service",
+        )
+        return
+    template, differing = near[0]
+    first = differing[0]
+    wanted = ", ".join(_difference(template, key, selector[key]) for key in differing)
+    suggestion = {k: v for k in differing if (v := template.label_value(k)) is not None and "<" not in v}
+    yield Finding(
+        f"selector {_pairs(selector)} matches no pod template in {where}: the nearest, "
+        f"{template.owner.ref}, {wanted}; the Service gets no endpoints",
+        at=("spec", "selector", first),
+        help=f"did you mean {_pairs(suggestion)}?" if suggestion else
+        f"add the missing labels to {template.owner.ref}'s pod template, or drop them from the selector",
+        related=(RelatedFinding(f"pod template labels of {template.owner.ref}", template.owner, _labels_at(template)),),
+    )
+
+
+def _difference(template: PodTemplate, key: str, value: str) -> str:
+    if key in template.labels:
+        return f"has {key}={template.labels[key]} (not {value})"
+    actual = template.label_value(key)
+    if actual is not None:
+        return f"gives its pods {key}={actual} (not {value})"
+    return f"has no label {key}"
