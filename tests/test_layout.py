@@ -75,3 +75,13 @@ def test_the_output_types_and_the_data_files_are_leaves() -> None:
     graph = import_graph()
     assert graph["svclint.diagnostics"] == set()
     assert graph["svclint.resources"] == set()
+
+
+def test_each_rule_is_one_module_named_after_it() -> None:
+    from svclint.checks import discover_checks
+
+    modules = {rule: function.__module__ for rule, function in discover_checks().items()}
+    misplaced = {rule: module for rule, module in modules.items()
+                 if module.split(".")[-1] != rule.replace("-", "_") or module.count(".") != 3}
+    assert misplaced == {}
+    assert len(set(modules.values())) == len(modules)
