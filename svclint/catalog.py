@@ -30,6 +30,7 @@ class RuleMeta:
     rationale: str
     remediation: str
     source: str  # "check" (a function in svclint.checks), "loader" or "engine"
+    claim: str  # "api-verdict", "runtime" or "svclint": what its findings say happens (rule.schema.json)
     kinds: tuple[str, ...]
     scope: str  # checks: "object" (its object and the settings only) or "project"; "" otherwise
     mirrors: str
@@ -49,6 +50,7 @@ class RuleMeta:
             rationale=" ".join(data["rationale"].split()),
             remediation=" ".join(data["remediation"].split()),
             source=data["source"],
+            claim=data["claim"],
             kinds=tuple(data.get("kinds", ())),
             scope=data.get("scope", ""),
             mirrors=" ".join(str(data.get("mirrors", "")).split()),

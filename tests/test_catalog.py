@@ -140,7 +140,7 @@ def test_rules_without_examples_are_still_catalogued(rule: str) -> None:
 # --- the schema rejects what it should --------------------------------------------------------------
 
 VALID = {
-    "code": "SVC999", "name": "some-rule", "severity": "warning", "source": "check",
+    "code": "SVC999", "name": "some-rule", "severity": "warning", "source": "check", "claim": "api-verdict",
     "kinds": ["Service"], "summary": "S.", "rationale": "R.", "remediation": "Fix.", "mirrors": "M.",
 }
 
@@ -155,6 +155,8 @@ VALID = {
         ({"name": "some--rule"}, "does not match"),
         ({"severity": "fatal"}, "is not one of"),
         ({"source": "plugin"}, "is not one of"),
+        ({"claim": "maybe"}, "is not one of"),
+        ({"claim": None}, "'claim' is a required property"),
         ({"kinds": None}, "'kinds' is a required property"),
         ({"kinds": []}, "should be non-empty"),
         ({"mirrors": ["a"]}, "is not of type 'string'"),
