@@ -104,3 +104,17 @@ def run(*args: str, stdin: str | None = None) -> Result:
 def reported(result: Result) -> list[str]:
     """The first line of each diagnostic in a text report, without the summary."""
     return [line for line in result.stdout.splitlines()[:-1] if not line.startswith("  ")]
+
+
+# --- Snapshots of rule fixtures (tests/test_fixtures.py) --------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="rewrite the .snap files of tests/rules/ with svclint's current reports")
+
+
+@pytest.fixture
+def update_snapshots(request: pytest.FixtureRequest) -> bool:
+    """Whether this run rewrites snapshots instead of comparing with them."""
+    return bool(request.config.getoption("--update-snapshots"))

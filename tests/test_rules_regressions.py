@@ -1,4 +1,4 @@
-"""Regressions found by the verdict corpus (tests/verdicts, tests/test_verdicts.py).
+"""Regressions found by the verdict corpus (tests/rules, tests/test_fixtures.py).
 
 Each test is a manifest where svclint disagreed with the API server's verdict, read from the
 Kubernetes source: the exact diagnostics now, plus the wording where it matters.
