@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from svclint.batch import load_all, load_file
 from svclint.catalog import INTERNAL_ERROR, Catalog, load_catalog
-from svclint.checks import discover_checks
+from svclint.checks import ProjectContext, discover_checks
 from svclint.diagnostics import CheckedObject, Diagnostic, Severity
 from svclint.engine import PROJECT_SCOPE, check_objects, load_diagnostics, object_checker
 from svclint.kustomize import find_patches
@@ -23,7 +23,7 @@ from svclint.loader import (
     source_key,
 )
 from svclint.policy import Policy
-from svclint.project import build_project
+from svclint.project import Project
 from svclint.rendered import RenderedMap
 from svclint.settings import Settings
 from svclint.suppress import apply_policy
@@ -161,10 +161,10 @@ def _without_gc(run: Callable[[], LintResult]) -> LintResult:
 def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog, policy: Policy,
            reported: frozenset[str] | None = None) -> LintResult:
     objects = [obj for file in loaded for obj in file.objects]
-    project = build_project(objects, policy.scope_lookup())
+    project = Project(objects, policy.scope_lookup())
     diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
     diagnostics += (d for file in loaded for d in file.diagnostics)
-    diagnostics += check_objects(objects, project, settings, catalog, discover_checks(), PROJECT_SCOPE)
+    diagnostics += check_objects(objects, ProjectContext(settings, project), catalog, discover_checks(), PROJECT_SCOPE)
     rendered = RenderedMap.of((file.path, file.segments) for file in loaded)
     diagnostics = apply_policy(diagnostics, loaded, policy, catalog, reported, rendered)  # sorted
     checked = tuple(CheckedObject(rendered.object_path(obj), obj.ref) for obj in objects

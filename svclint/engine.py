@@ -6,13 +6,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from svclint.catalog import INTERNAL_ERROR, Catalog, RuleMeta
-from svclint.checks import CheckFn, Context
+from svclint.checks import CheckFn, ObjectContext
 from svclint.diagnostics import Diagnostic, JsonPath, Related, Span
 from svclint.findings import Finding
 from svclint.loader import LoadIssue
 from svclint.model import KubeObject
 from svclint.positions import resolve_span
-from svclint.project import Project, build_project
 from svclint.settings import Settings
 
 SCHEMA_VIOLATION = "schema-violation"
@@ -50,20 +49,20 @@ def _diagnostic(rule: RuleMeta, obj: KubeObject, finding: Finding) -> Diagnostic
     )
 
 
-def check_objects(objects: Iterable[KubeObject], project: Project, settings: Settings,
-                  catalog: Catalog, checks: Mapping[str, CheckFn], scope: str) -> list[Diagnostic]:
+def check_objects(objects: Iterable[KubeObject], context: ObjectContext, catalog: Catalog,
+                  checks: Mapping[str, CheckFn], scope: str) -> list[Diagnostic]:
     """Run every check of ``scope`` on every object; a check that raises becomes internal-error.
 
     Object-scope checks (and schema violations) run where a file is parsed, in the worker
-    processes, with an empty ``project``; project-scope checks run once every file is loaded.
+    processes, with an ObjectContext; project-scope checks run once every file is loaded, with
+    a ProjectContext.
     """
-    return checker(project, settings, catalog, checks, scope)(objects)
+    return checker(context, catalog, checks, scope)(objects)
 
 
-def checker(project: Project, settings: Settings, catalog: Catalog, checks: Mapping[str, CheckFn],
+def checker(context: ObjectContext, catalog: Catalog, checks: Mapping[str, CheckFn],
             scope: str) -> Callable[[Iterable[KubeObject]], list[Diagnostic]]:
     """``check_objects`` with its rule table made once, for the many files of a worker."""
-    context = Context(project, settings)
     table = rules_by_kind(catalog, checks, scope)
     internal = catalog[INTERNAL_ERROR]
     schema = catalog[SCHEMA_VIOLATION]
@@ -107,4 +106,4 @@ def object_checker(settings: Settings, catalog: Catalog,
                    checks: Mapping[str, CheckFn]) -> Callable[[Iterable[KubeObject]], list[Diagnostic]]:
     """The object-scope checks, for one file's (or part's) objects at a time: what a worker
     can decide alone, without the project."""
-    return checker(build_project([]), settings, catalog, checks, OBJECT_SCOPE)
+    return checker(ObjectContext(settings), catalog, checks, OBJECT_SCOPE)

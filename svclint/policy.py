@@ -18,7 +18,7 @@ from svclint.catalog import INTERNAL_ERROR, Catalog
 from svclint.config import ALL, Config, Selection
 from svclint.diagnostics import Severity
 from svclint.globs import Glob, matches, matches_name, matches_relative, relative
-from svclint.project import DEFAULT_SCOPE
+from svclint.indexes.scopes import DEFAULT_SCOPE
 
 #: Specificity of a full rule name or code; prefixes count their length (at most "SVC30", 5).
 _EXACT = 6

@@ -1,22 +1,23 @@
 """Rule scopes: object-scope checks run where each file is parsed (in the worker processes),
-without the project's indexes, so their catalog entry must say the truth.
+without the project, so their catalog entry must say the truth.
 
-A check marked ``scope: object`` that read the project would silently see an empty one in the
-workers: here every object-scope check must find exactly the same with the full project as
-with an empty one, over the examples and the rule catalog's own examples.
+An object-scope check receives an ObjectContext, which has no project: the type checker stops it
+from reading one, provided its signature says ObjectContext. Here every check's signature must
+name the context of its catalog scope, and the object-scope checks must run cleanly on the
+examples and the rule catalog's own examples.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_type_hints
 
 from svclint.api import lint
 from svclint.catalog import load_catalog
-from svclint.checks import discover_checks
+from svclint.checks import ObjectContext, ProjectContext, discover_checks
 from svclint.engine import OBJECT_SCOPE, PROJECT_SCOPE, check_objects
 from svclint.loader import load_source
 from svclint.model import KubeObject
-from svclint.project import build_project
 from svclint.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,12 +37,19 @@ def test_every_check_has_a_scope() -> None:
     assert set(scopes) == set(discover_checks())
 
 
-def test_object_scope_checks_do_not_read_the_project() -> None:
-    objects, catalog, checks = _objects(), load_catalog(), discover_checks()
-    full = check_objects(objects, build_project(objects), Settings(), catalog, checks, OBJECT_SCOPE)
-    alone = check_objects(objects, build_project([]), Settings(), catalog, checks, OBJECT_SCOPE)
-    assert full == alone
-    assert len({d.rule for d in full}) >= 10  # the examples exercise most of them
+def test_every_check_takes_the_context_of_its_scope() -> None:
+    wanted = {OBJECT_SCOPE: ObjectContext, PROJECT_SCOPE: ProjectContext}
+    checks = discover_checks()
+    found = {rule.name: get_type_hints(checks[rule.name]).get("ctx") for rule in load_catalog()
+             if rule.source == "check"}
+    assert found == {rule.name: wanted[rule.scope] for rule in load_catalog() if rule.source == "check"}
+
+
+def test_object_scope_checks_run_without_the_project() -> None:
+    objects, catalog = _objects(), load_catalog()
+    found = check_objects(objects, ObjectContext(Settings()), catalog, discover_checks(), OBJECT_SCOPE)
+    assert [d for d in found if d.rule == "internal-error"] == []
+    assert len({d.rule for d in found}) >= 10  # the examples exercise most of them
 
 
 def test_both_scopes_are_reported_once() -> None:

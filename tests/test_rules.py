@@ -13,12 +13,11 @@ import pytest
 from conftest import found, lint, manifest, text_at, where
 
 from svclint.catalog import load_catalog
-from svclint.checks import Context, discover_checks
+from svclint.checks import ObjectContext, discover_checks
 from svclint.engine import check_objects
 from svclint.findings import Finding
 from svclint.loader import load_source
 from svclint.model import KubeObject
-from svclint.project import build_project
 from svclint.settings import Settings
 
 # ================================================================================================
@@ -1907,11 +1906,11 @@ def test_a_crashing_check_becomes_one_internal_error_and_the_run_continues() -> 
     loaded = load_source("manifest.yaml", text.encode(), 0, "default")
     objects = list(loaded.objects)
 
-    def explode(obj: KubeObject, ctx: Context) -> Iterable[Finding]:
+    def explode(obj: KubeObject, ctx: ObjectContext) -> Iterable[Finding]:
         raise ValueError("boom")
 
     checks = {**discover_checks(), "external-name-invalid": explode}
-    diagnostics = check_objects(objects, build_project(objects), Settings(), load_catalog(), checks, "object")
+    diagnostics = check_objects(objects, ObjectContext(Settings()), load_catalog(), checks, "object")
     assert sorted((d.rule, d.span.line, d.span.column) for d in diagnostics) == [
         ("internal-error", 1, 1),  # at the object
         ("node-port-not-allowed", 8, 17),  # the other rules still ran

@@ -16,7 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from svclint.catalog import load_catalog
-from svclint.checks import Context, discover_checks
+from svclint.checks import ObjectContext, discover_checks
 from svclint.checks.ports import duplicate_container_port
 from svclint.checks.ports.common import pod_containers
 from svclint.diagnostics import Severity
@@ -25,7 +25,6 @@ from svclint.findings import Finding
 from svclint.k8s import is_port_name, port_name_problems
 from svclint.loader import load_source
 from svclint.model import KubeObject
-from svclint.project import build_project
 from svclint.settings import Settings
 
 # ================================================================================================
@@ -1231,14 +1230,14 @@ def test_a_finding_may_lower_the_catalog_severity_but_not_raise_it() -> None:
     """)
     objects = list(load_source("manifest.yaml", text.encode(), 0, "default").objects)
 
-    def lowered(obj: KubeObject, ctx: Context) -> Iterable[Finding]:
+    def lowered(obj: KubeObject, ctx: ObjectContext) -> Iterable[Finding]:
         yield Finding("lowered", at=("spec",), severity=Severity.INFO)
 
-    def raised(obj: KubeObject, ctx: Context) -> Iterable[Finding]:
+    def raised(obj: KubeObject, ctx: ObjectContext) -> Iterable[Finding]:
         yield Finding("raised", at=("spec",), severity=Severity.ERROR)
 
     checks = {**discover_checks(), "external-name-invalid": lowered, "external-name-ignored-field": raised}
-    diagnostics = check_objects(objects, build_project(objects), Settings(), load_catalog(), checks, "object")
+    diagnostics = check_objects(objects, ObjectContext(Settings()), load_catalog(), checks, "object")
     assert sorted((d.rule, d.severity) for d in diagnostics) == [
         ("external-name-ignored-field", Severity.WARNING),  # the catalog's warning, not the finding's error
         ("external-name-invalid", Severity.INFO),

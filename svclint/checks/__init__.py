@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from svclint.findings import Finding
 from svclint.model import KubeObject
@@ -20,14 +20,27 @@ from svclint.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
-class Context:
-    """What a check may read besides its object: the indexed project and the run settings."""
+class ObjectContext:
+    """What an object-scope check may read besides its object: the run settings.
 
-    project: Project
+    Object-scope checks run where a file is parsed, in the worker processes, where no other
+    file is known: their context has no project, so the type checker holds them to their scope.
+    """
+
     settings: Settings
 
 
-CheckFn = Callable[[KubeObject, Context], Iterable[Finding]]
+@dataclass(frozen=True, slots=True)
+class ProjectContext(ObjectContext):
+    """What a project-scope check reads besides its object: the settings, and every object of
+    the run with its indexes (``svclint.indexes``)."""
+
+    project: Project
+
+
+#: A check: its object and its context (ObjectContext or ProjectContext, as its catalog scope
+#: says; tests/test_rule_scope.py holds the two together) -> its findings.
+CheckFn = Callable[[KubeObject, Any], Iterable[Finding]]
 F = TypeVar("F", bound=CheckFn)
 _MARK = "__svclint_rule__"
 

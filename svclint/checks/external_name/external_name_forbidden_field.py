@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.findings import Finding
 from svclint.model import KubeObject, service_type
 
@@ -12,7 +12,7 @@ _FORBIDDEN = ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy")
 
 
 @check("external-name-forbidden-field")
-def external_name_forbidden_field(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def external_name_forbidden_field(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors ValidateService: clusterIP(s) and IP family fields are Forbidden on ExternalName."""
     if service_type(service) != "ExternalName":
         return

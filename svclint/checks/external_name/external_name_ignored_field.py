@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.findings import Finding
 from svclint.model import KubeObject, mapping, sequence, service_type
 
 
 @check("external-name-ignored-field")
-def external_name_ignored_field(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def external_name_ignored_field(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """A selector, nodePort or externalIPs on an ExternalName Service are accepted and ignored
     (GetWarningsForService warns about the externalIPs)."""
     if service_type(service) != "ExternalName":

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.checks.external_name.common import external_name, host, is_ipv4
 from svclint.findings import Finding
 from svclint.k8s import DNS1123_LABEL_MAX, is_dns1123_subdomain, is_ip_address, quote
@@ -53,7 +53,7 @@ def _defect(name: str) -> tuple[str, str | None]:
 
 
 @check("external-name-invalid")
-def external_name_invalid(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def external_name_invalid(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors ValidateService: externalName must be a lowercase RFC 1123 subdomain."""
     if service_type(service) != "ExternalName":
         return

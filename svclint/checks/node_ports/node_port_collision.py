@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from svclint.checks import Context, check
+from svclint.checks import ProjectContext, check
 from svclint.findings import Counterpart, Finding, RelatedFinding
+from svclint.indexes.node_ports import NodePortUse, node_port_claims, node_port_uses
+from svclint.indexes.scopes import DEFAULT_SCOPE, describe_scopes
 from svclint.k8s import quote
 from svclint.model import KubeObject
-from svclint.project import DEFAULT_SCOPE, NodePortUse, describe_scopes, node_port_uses
 
 
 def _conflicts(use: NodePortUse, earlier: NodePortUse) -> bool:
@@ -21,7 +22,7 @@ def _conflicts(use: NodePortUse, earlier: NodePortUse) -> bool:
 
 
 @check("node-port-collision")
-def node_port_collision(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def node_port_collision(service: KubeObject, ctx: ProjectContext) -> Iterator[Finding]:
     """Mirrors the allocator: a node port has one owner cluster-wide, whatever the protocol.
     Only Services that share a scope (a cluster) are compared."""
     for number, uses in _claims(service, ctx):
@@ -67,8 +68,8 @@ def _counterpart(use: NodePortUse, first: NodePortUse) -> Counterpart:
     ))
 
 
-def _claims(service: KubeObject, ctx: Context) -> Iterator[tuple[int, Sequence[NodePortUse]]]:
+def _claims(service: KubeObject, ctx: ProjectContext) -> Iterator[tuple[int, Sequence[NodePortUse]]]:
     """Each node port the Service claims, with every claim on it in the Service's scopes."""
     numbers = dict.fromkeys(use.number for use in node_port_uses(service))
     for number in numbers:
-        yield number, ctx.project.node_port_claims(service, number)
+        yield number, node_port_claims(ctx.project, service, number)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.findings import Finding
 from svclint.model import KubeObject, mapping, sequence, service_type
 
 
 @check("node-port-not-allowed")
-def node_port_not_allowed(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def node_port_not_allowed(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors ValidateService: nodePort is Forbidden when type is ClusterIP (headless included)."""
     if service_type(service) != "ClusterIP":
         return

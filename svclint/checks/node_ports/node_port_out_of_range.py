@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.findings import Finding
+from svclint.indexes.node_ports import node_port_uses
 from svclint.model import KubeObject
-from svclint.project import node_port_uses
 
 
 @check("node-port-out-of-range")
-def node_port_out_of_range(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def node_port_out_of_range(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors the port allocator: explicit nodePorts must lie in --service-node-port-range."""
     low, high = ctx.settings.node_port_range
     for use in node_port_uses(service):

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ProjectContext, check
 from svclint.findings import Finding, RelatedFinding
+from svclint.indexes.node_ports import first_auto_node_port, node_port_uses
 from svclint.k8s import static_band_size
 from svclint.model import KubeObject
-from svclint.project import node_port_uses
 
 #: KEP-3668 (ServiceNodePortStaticSubrange): beta and on by default from 1.28, GA in 1.29.
 STATIC_BAND_SINCE = (1, 28)
 
 
 @check("node-port-outside-static-band")
-def node_port_outside_static_band(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def node_port_outside_static_band(service: KubeObject, ctx: ProjectContext) -> Iterator[Finding]:
     """Mirrors the port allocator's calculateRangeOffset and AllocateNext: auto-allocation takes
     ports above the static band first, so an explicit port there can be taken by a Service that
     is created earlier and gets its node port auto-allocated."""
-    auto = ctx.project.first_auto_node_port(service)
+    auto = first_auto_node_port(ctx.project, service)
     if auto is None or ctx.settings.kube_version < STATIC_BAND_SINCE:
         return  # nothing auto-allocated here; before KEP-3668 allocation was random everywhere
     low, high = ctx.settings.node_port_range

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from svclint.checks import Context, check
+from svclint.checks import ProjectContext, check
 from svclint.findings import Finding, RelatedFinding
+from svclint.indexes.definitions import first_definition
 from svclint.model import KubeObject, mapping
 
 
@@ -43,10 +44,10 @@ def same_data(first: Any, second: Any) -> bool:
 
 
 @check("duplicate-object")
-def duplicate_object(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
+def duplicate_object(obj: KubeObject, ctx: ProjectContext) -> Iterator[Finding]:
     """Mirrors kubectl apply: the documents of one file are applied in order, so of two
     definitions of one object (kind, namespace, name) the later one replaces the first."""
-    first = ctx.project.first_definitions.get(obj.order)
+    first = first_definition(ctx.project, obj)
     if first is None or same_data(_content(first), _content(obj)):
         return  # an identical repeat changes nothing
     yield Finding(

@@ -6,8 +6,9 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from svclint.checks import Context
+from svclint.checks import ObjectContext, ProjectContext
 from svclint.diagnostics import JsonPath
+from svclint.indexes.backends import backends_of
 from svclint.k8s import (
     is_port_number,
     quote,
@@ -158,7 +159,7 @@ def port_handlers(container: Container) -> Iterator[Handler]:
             yield Handler(container, owner, action, handler[action], (*container.at, *where, action))
 
 
-def rejection_consequence(obj: KubeObject, ctx: Context) -> str:
+def rejection_consequence(obj: KubeObject, ctx: ObjectContext) -> str:
     """What happens to a workload whose pod template the API server's validation refuses."""
     if obj.kind == "StatefulSet" and ctx.settings.kube_version < (1, 34):
         # Before 1.34 a StatefulSet's pod spec was not validated on create (PR #131790).
@@ -167,9 +168,9 @@ def rejection_consequence(obj: KubeObject, ctx: Context) -> str:
     return f"the API server rejects the {obj.kind}"
 
 
-def workload_backends(service: KubeObject, ctx: Context) -> list[PodTemplate]:
+def workload_backends(service: KubeObject, ctx: ProjectContext) -> list[PodTemplate]:
     """Selected templates whose containers svclint knows (not operator-embedded ones)."""
-    return [t for t in ctx.project.backends_of(service) if not t.embedded]
+    return [t for t in backends_of(ctx.project, service) if not t.embedded]
 
 
 def workload_names(templates: list[PodTemplate], limit: int = 3) -> str:

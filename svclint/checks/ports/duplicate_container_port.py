@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.checks.ports.common import Container, Port, pod_containers, rejection_consequence, repeats
 from svclint.diagnostics import JsonPath, Severity
 from svclint.findings import Finding, RelatedFinding
@@ -20,7 +20,7 @@ from svclint.model import (
 
 
 @check("duplicate-container-port")
-def duplicate_container_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
+def duplicate_container_port(obj: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors validateContainerPorts and checkHostPortConflicts (errors) and the pod warnings of
     warningsForPodSpecAndMeta: the same containerPort/protocol, or the same name, twice in a pod."""
     found = pod_containers(obj)

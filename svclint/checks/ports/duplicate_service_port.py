@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.checks.ports.common import port_name, repeats
 from svclint.findings import Finding, RelatedFinding
 from svclint.k8s import (
@@ -20,7 +20,7 @@ from svclint.model import (
 
 
 @check("duplicate-service-port")
-def duplicate_service_port(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def duplicate_service_port(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors ValidateService: port names, (port, protocol) and (nodePort, protocol) are unique."""
     ports = service_ports(service)
     for i, first, name in repeats((i, port_name(port)) for i, port in ports):

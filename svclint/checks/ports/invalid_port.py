@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.checks.ports.common import (
     Container,
     Handler,
@@ -33,7 +33,7 @@ from svclint.model import (
 
 
 @check("invalid-port")
-def invalid_port(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
+def invalid_port(obj: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors validateServicePort, validateContainerPorts and ValidatePortNumOrName (probes, hooks)."""
     if obj.kind == "Service":
         yield from _invalid_service_ports(obj)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.checks.ports.common import Handler, pod_containers, pod_spec_of, port_handlers
 from svclint.findings import Finding, RelatedFinding
 from svclint.k8s import (
@@ -34,7 +34,7 @@ def _unresolved(handler: Handler, never_restarted: bool) -> str:
 
 
 @check("probe-port-not-found")
-def probe_port_not_found(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
+def probe_port_not_found(obj: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors the kubelet (probe.ResolveContainerPort, the lifecycle handler's resolvePort): a named
     port is looked up in the probed container's own ports, whatever their protocol."""
     containers = [(container, container.port_names) for container in pod_containers(obj)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.checks.ports.common import port_name
 from svclint.findings import Finding
 from svclint.k8s import (
@@ -21,7 +21,7 @@ from svclint.model import (
 
 
 @check("service-port-name-required")
-def service_port_name_required(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def service_port_name_required(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors validateServicePort: with more than one port, every port needs a name."""
     ports = service_ports(service)
     if len(ports) < 2:

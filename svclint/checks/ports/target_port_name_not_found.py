@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ProjectContext, check
 from svclint.checks.ports.common import workload_backends, workload_names
 from svclint.findings import Finding, RelatedFinding
 from svclint.k8s import (
@@ -28,7 +28,7 @@ def _distinct(templates: list[PodTemplate]) -> list[PodTemplate]:
 
 
 @check("target-port-name-not-found")
-def target_port_name_not_found(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def target_port_name_not_found(service: KubeObject, ctx: ProjectContext) -> Iterator[Finding]:
     """Mirrors FindPort: a named targetPort resolves by container port name *and* protocol."""
     backends = workload_backends(service, ctx)
     if not backends:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ProjectContext, check
 from svclint.checks.ports.common import workload_backends, workload_names
 from svclint.findings import Finding, RelatedFinding
 from svclint.k8s import (
@@ -17,7 +17,7 @@ from svclint.model import (
 
 
 @check("target-port-not-declared")
-def target_port_not_declared(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def target_port_not_declared(service: KubeObject, ctx: ProjectContext) -> Iterator[Finding]:
     """A numeric targetPort that the selected containers do not list among their ports."""
     backends = workload_backends(service, ctx)
     declaring = [t for t in backends if any(p.number is not None for p in t.ports)]

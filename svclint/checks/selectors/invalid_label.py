@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.diagnostics import JsonPath, format_path
 from svclint.findings import Finding
 from svclint.k8s import (
@@ -94,7 +94,7 @@ def _check_expressions(expressions: Any, where: JsonPath, kind: str) -> Iterator
 
 
 @check("invalid-label")
-def invalid_label(obj: KubeObject, ctx: Context) -> Iterator[Finding]:
+def invalid_label(obj: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors ValidateObjectMeta and ValidatePodTemplateSpec (ValidateLabels), ValidateService's
     selector and ValidateLabelSelector: IsQualifiedName keys, IsValidLabelValue values."""
     for where in _label_maps(obj):

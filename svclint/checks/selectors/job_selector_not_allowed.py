@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.diagnostics import JsonPath
 from svclint.findings import Finding
 from svclint.k8s import (
@@ -67,7 +67,7 @@ def _cron_job(cron_job: KubeObject) -> Iterator[Finding]:
 
 
 @check("job-selector-not-allowed")
-def job_selector_not_allowed(workload: KubeObject, ctx: Context) -> Iterator[Finding]:
+def job_selector_not_allowed(workload: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors the Job strategy's generateSelector and validateGeneratedSelector, and
     ValidateJobTemplateSpec for CronJobs."""
     if workload.kind == "CronJob":

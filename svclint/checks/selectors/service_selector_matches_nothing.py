@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from svclint.checks import Context, check
+from svclint.checks import ProjectContext, check
 from svclint.findings import Finding, RelatedFinding
+from svclint.indexes.backends import backends_of
+from svclint.indexes.labels import near_misses, select, select_in_other_scopes
+from svclint.indexes.scopes import describe_scopes
 from svclint.k8s import (
     labels_are_valid,
 )
@@ -15,7 +18,6 @@ from svclint.model import (
     service_selector,
     service_type,
 )
-from svclint.project import describe_scopes
 
 
 def _pairs(selector: Mapping[str, str]) -> str:
@@ -27,17 +29,17 @@ def _labels_at(template: PodTemplate) -> tuple[str | int, ...]:
 
 
 @check("service-selector-matches-nothing")
-def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def service_selector_matches_nothing(service: KubeObject, ctx: ProjectContext) -> Iterator[Finding]:
     """Mirrors the EndpointSlice controller: same namespace (and cluster: scope), every selector
     pair on the pod."""
     selector = service_selector(service)
-    if selector is None or service_type(service) == "ExternalName" or ctx.project.backends_of(service):
+    if selector is None or service_type(service) == "ExternalName" or backends_of(ctx.project, service):
         return
     if not labels_are_valid(selector):
         return  # invalid-label: the API server rejects the Service before it could select anything
     project = ctx.project
     where = f'namespace "{service.namespace}"'
-    elsewhere = [t for t in project.select(service, selector, None) if t.owner.namespace != service.namespace]
+    elsewhere = [t for t in select(project, service, selector, None) if t.owner.namespace != service.namespace]
     if elsewhere:
         namespaces = sorted({t.owner.namespace for t in elsewhere})
         yield Finding(
@@ -49,7 +51,7 @@ def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Itera
             related=(RelatedFinding("pods with these labels", elsewhere[0].owner, _labels_at(elsewhere[0])),),
         )
         return
-    other = project.select_in_other_scopes(service, selector)
+    other = select_in_other_scopes(project, service, selector)
     if other:
         owner = other[0].owner
         yield Finding(
@@ -63,7 +65,7 @@ def service_selector_matches_nothing(service: KubeObject, ctx: Context) -> Itera
             related=(RelatedFinding("pods with these labels", owner, _labels_at(other[0])),),
         )
         return
-    near = project.near_misses(service, selector, service.namespace)
+    near = near_misses(project, service, selector, service.namespace)
     if not near:
         yield Finding(
             f"selector {_pairs(selector)} matches no pod template in {where}, and no workload there "

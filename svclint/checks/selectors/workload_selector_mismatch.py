@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.findings import Finding, RelatedFinding
 from svclint.k8s import (
     quote,
@@ -24,7 +24,7 @@ from svclint.model import (
 
 
 @check("workload-selector-mismatch")
-def workload_selector_mismatch(workload: KubeObject, ctx: Context) -> Iterator[Finding]:
+def workload_selector_mismatch(workload: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors ValidateDeploymentSpec & co.: the selector must select the template's own labels."""
     template_at = workload_template(workload.kind)
     labels_at = (*template_at, "metadata", "labels")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.checks.service.common import cluster_ips_problem
 from svclint.diagnostics import JsonPath
 from svclint.findings import Finding
@@ -16,7 +16,7 @@ from svclint.model import (
 
 
 @check("headless-service-type")
-def headless_service_type(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def headless_service_type(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors ValidateService: clusterIP None is only for type ClusterIP (ExternalName: SVC403)."""
     kind = service_type(service)
     if kind not in ("NodePort", "LoadBalancer") or not is_headless(service):

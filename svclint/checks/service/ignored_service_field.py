@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.findings import Finding
 from svclint.model import (
     KubeObject,
@@ -14,7 +14,7 @@ from svclint.model import (
 
 
 @check("ignored-service-field")
-def ignored_service_field(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def ignored_service_field(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors GetWarningsForService: fields a headless Service, or a Service that is not an
     ExternalName, ignores (ExternalName's own ignored fields: external-name-ignored-field)."""
     kind = service_type(service)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.checks.service.common import cluster_ips_problem
 from svclint.diagnostics import JsonPath, Severity
 from svclint.findings import Finding
@@ -178,7 +178,7 @@ def _ip_families(service: KubeObject) -> Iterator[Finding]:
         )
 
 
-def _traffic_distribution(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def _traffic_distribution(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     value = service.spec.get("trafficDistribution")
     version = ctx.settings.kube_version
     if not isinstance(value, str) or version < min(TRAFFIC_DISTRIBUTIONS):
@@ -199,7 +199,7 @@ def _traffic_distribution(service: KubeObject, ctx: Context) -> Iterator[Finding
     )
 
 
-def _mixed_protocols(service: KubeObject, kind: str, ctx: Context) -> Iterator[Finding]:
+def _mixed_protocols(service: KubeObject, kind: str, ctx: ObjectContext) -> Iterator[Finding]:
     if kind != "LoadBalancer" or ctx.settings.kube_version >= MIXED_PROTOCOLS_SINCE:
         return
     protocols = {port_protocol(mapping(port)) for port in sequence(service.spec.get("ports"))}
@@ -216,7 +216,7 @@ def _mixed_protocols(service: KubeObject, kind: str, ctx: Context) -> Iterator[F
 
 
 @check("invalid-service-field")
-def invalid_service_field(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def invalid_service_field(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors ValidateService: type-bound fields (Forbidden or Invalid for other types), CIDRs,
     externalIPs (ValidateNonSpecialIP), the ClientIP affinity timeout (validateAffinityTimeout),
     and validateMixedProtocolLBService before MixedProtocolLBService was on by default; as warnings,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from svclint.checks import Context, check
+from svclint.checks import ObjectContext, check
 from svclint.findings import Finding
 from svclint.model import (
     KubeObject,
@@ -14,7 +14,7 @@ from svclint.model import (
 
 
 @check("service-ports-required")
-def service_ports_required(service: KubeObject, ctx: Context) -> Iterator[Finding]:
+def service_ports_required(service: KubeObject, ctx: ObjectContext) -> Iterator[Finding]:
     """Mirrors ValidateService: ports are Required unless the Service is headless or ExternalName."""
     spec = service.data.get("spec")
     if not isinstance(spec, dict) or spec.get("ports") not in (None, []):
