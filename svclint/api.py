@@ -11,19 +11,13 @@ from svclint.batch import load_all, load_file
 from svclint.catalog import INTERNAL_ERROR, Catalog, load_catalog
 from svclint.checks import ProjectContext, discover_checks
 from svclint.diagnostics import CheckedObject, Diagnostic, Severity
+from svclint.discovery import STDIN, InputError, Source, discover, source_key
 from svclint.engine import PROJECT_SCOPE, check_objects, load_diagnostics, object_checker
 from svclint.kustomize import find_patches
-from svclint.loader import (
-    MAX_FILE_BYTES,
-    STDIN,
-    InputError,
-    LoadedFile,
-    Source,
-    discover,
-    source_key,
-)
+from svclint.loader import LoadedFile, LoadOptions
 from svclint.policy import Policy
 from svclint.project import Project
+from svclint.reading import MAX_FILE_BYTES, ReadError
 from svclint.rendered import RenderedMap
 from svclint.settings import Settings
 from svclint.suppress import apply_policy
@@ -54,9 +48,9 @@ class LintResult:
         return int(any(d.severity >= fail_on and not d.suppressed for d in self.diagnostics))
 
 
-def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings | None = None,
+def lint_sources(sources: Sequence[tuple[str, bytes | ReadError]], settings: Settings | None = None,
                  catalog: Catalog | None = None, policy: Policy | None = None) -> LintResult:
-    """Lint in-memory files: ``(display path, bytes)``; a ``str`` stands for a read error.
+    """Lint in-memory files: ``(display path, bytes)``, or a ReadError for a file that could not be read.
 
     A file named ``-`` is stdin: rendered output there is reported at its templates, as in ``lint``.
     ``policy`` (rule selection, severities, baseline, scopes) applies as in ``lint``; its exclude
@@ -67,9 +61,9 @@ def lint_sources(sources: Sequence[tuple[str, bytes | str]], settings: Settings 
     catalog = catalog or load_catalog()
 
     def load() -> list[LoadedFile]:
-        cache: dict[str, object] = {}
+        options = LoadOptions(settings.default_namespace)
         check = object_checker(settings, catalog, discover_checks())
-        return [load_file(path, data, index, settings, check, cache, rendered=path == STDIN)
+        return [load_file(path, data, index, options, check, rendered=path == STDIN)
                 for index, (path, data) in enumerate(sources)]
 
     return _without_gc(lambda: _check(load(), settings, catalog, policy or Policy()))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from svclint.diagnostics import Diagnostic, format_path
+from svclint.discovery import STDIN
 from svclint.globs import relative
-from svclint.loader import STDIN
 from svclint.resources import data_dir
 
 VERSION = 1

@@ -12,27 +12,24 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any
 
 from svclint.catalog import load_catalog
 from svclint.checks import discover_checks
 from svclint.diagnostics import Diagnostic
+from svclint.discovery import Source
 from svclint.engine import object_checker
 from svclint.loader import (
-    MAX_FILE_BYTES,
     PART_SIZE,
     LoadedFile,
+    LoadOptions,
     PartResult,
-    Source,
-    decode,
     join_parts,
     load_source,
-    locate,
     parse_part,
-    read_source,
 )
 from svclint.model import KubeObject
-from svclint.positions import LazyDocument, Reparse
+from svclint.positions import SourceText
+from svclint.reading import MAX_FILE_BYTES, ReadError, decode, read_source
 from svclint.settings import Settings
 from svclint.shipping import shippable
 from svclint.yamlparse import YamlDocument, part_starts, split_stream
@@ -74,7 +71,7 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
     if jobs is None:
         jobs = (os.cpu_count() or 1) if sum(sizes) >= PARALLEL_MIN_BYTES else 1
     tasks: list[Task] = []
-    texts: dict[int, tuple[str, tuple[int, ...]]] = {}  # big files, split here: text, part starts
+    texts: dict[int, SourceText] = {}  # big files, split here
     finished: dict[int, LoadedFile] = {}  # by input index
     for index, (source, size) in enumerate(zip(sources, sizes)):
         data = stdin if source.real is None else None
@@ -82,12 +79,12 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
             tasks.append(_FileTask(index, source, data, size))
             continue
         raw = read_source(source, data, max_bytes)
-        text = decode(raw)[0] if isinstance(raw, bytes) else None
-        if text is None:  # unreadable or undecodable: load_source says so
-            finished[index] = load_source(source.path, raw, index, settings.default_namespace)
+        text = decode(raw) if isinstance(raw, bytes) else None
+        if not isinstance(text, str):  # unreadable or undecodable: load_source says so
+            finished[index] = load_source(source.path, raw, index, _options(settings, max_bytes))
             continue
         split = split_stream(text, PART_SIZE)
-        texts[index] = (text, part_starts(split))
+        texts[index] = SourceText(text, part_starts(split))
         tasks += [_PartTask(index, i, source.path, part, offset) for i, (part, offset) in enumerate(split)]
     results = _run(tasks, settings, max_bytes, min(jobs, len(tasks)))
     parts: dict[int, list[PartResult]] = {}
@@ -97,8 +94,7 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
         else:
             parts.setdefault(task.index, []).append(result)
     for index, file_parts in parts.items():
-        finished[index] = join_parts(sources[index].path, texts[index][0], file_parts, texts[index][1],
-                                     sources[index].is_stdin)
+        finished[index] = join_parts(sources[index].path, texts[index], file_parts, sources[index].is_stdin)
     return [finished[index] for index in range(len(sources))]
 
 
@@ -119,65 +115,59 @@ def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> li
         done += weight
     with ProcessPoolExecutor(jobs) as pool:
         done_batches = pool.map(_work, [b for b in batches if b], repeat(settings), repeat(max_bytes), repeat(True))
-        return [_with_lazy_positions(result) for batch in done_batches for result in batch]
+        return [result for batch in done_batches for result in batch]
+
+
+def _options(settings: Settings, max_bytes: int) -> LoadOptions:
+    return LoadOptions(settings.default_namespace, max_bytes)
 
 
 def _work(tasks: list[Task], settings: Settings, max_bytes: int, ship: bool) -> list[LoadedFile | PartResult]:
-    """Load the tasks; ``ship``: the results go to another process, without position tables."""
-    cache: dict[str, Any] = {}  # scalar resolution, shared by the tasks of one batch
+    """Load the tasks; ``ship``: the results go to another process (see ``_shipped``)."""
+    options = _options(settings, max_bytes)  # one scalar memo for the tasks of a batch
     check = object_checker(settings, load_catalog(), discover_checks())
     results: list[LoadedFile | PartResult] = []
     for task in tasks:
         if isinstance(task, _PartTask):
-            part = parse_part(task.path, task.text, task.line_offset, (task.index, task.part),
-                              settings.default_namespace, cache)
-            located = locate(part.objects, Reparse(task.text, (0,), task.line_offset, task.part))
-            results.append(dataclasses.replace(part, diagnostics=tuple(check(located)),
-                                               objects=_shipped(located) if ship else located))
+            part = parse_part(task.path, task.text, task.line_offset, (task.index, task.part), options)
+            # A part's objects travel without their text: join_parts gives them the file's.
+            results.append(dataclasses.replace(part, diagnostics=tuple(check(part.objects)),
+                                               objects=_shipped(part.objects, None) if ship else part.objects))
         else:
             data = read_source(task.source, task.data, max_bytes)
-            results.append(load_file(task.source.path, data, task.index, settings, check, cache,
+            results.append(load_file(task.source.path, data, task.index, options, check,
                                      task.source.is_stdin, ship))
     return results
 
 
-def load_file(path: str, data: bytes | str, index: int, settings: Settings,
-              check: Callable[[Iterable[KubeObject]], list[Diagnostic]], cache: dict[str, Any] | None = None,
-              rendered: bool = False, ship: bool = False) -> LoadedFile:
+def load_file(path: str, data: bytes | ReadError, index: int, options: LoadOptions,
+              check: Callable[[Iterable[KubeObject]], list[Diagnostic]], rendered: bool = False,
+              ship: bool = False) -> LoadedFile:
     """``loader.load_source``, and the object-scope checks (``check``) on the objects it found.
 
-    ``ship``: the result goes to another process; its objects go without position tables,
-    which are three quarters of what would be pickled and rarely needed (see _with_lazy_positions).
+    ``ship``: the result goes to another process (see ``_shipped``).
     """
-    loaded = load_source(path, data, index, settings.default_namespace, cache, rendered)
+    loaded = load_source(path, data, index, options, rendered)
     if not loaded.objects:
         return loaded
     return dataclasses.replace(loaded, diagnostics=tuple(check(loaded.objects)),
-                               objects=_shipped(loaded.objects) if ship else loaded.objects)
+                               objects=_shipped(loaded.objects, loaded.source) if ship else loaded.objects)
 
 
-def _shipped(objects: tuple[KubeObject, ...]) -> tuple[KubeObject, ...]:
-    """The objects with their documents as parsed, without position tables: what is pickled."""
+def _shipped(objects: tuple[KubeObject, ...], source: SourceText | None) -> tuple[KubeObject, ...]:
+    """What is pickled: the objects with their documents as parsed, without position tables
+    (three quarters of what would be pickled, and rarely needed: the main process finds them
+    again in ``source``, which pickles as its text)."""
     plain: dict[int, YamlDocument] = {}  # one copy per document (List items share theirs)
     result = []
     for obj in objects:
         document = obj.document
         copy = plain.get(id(document))
         if copy is None:
-            parsed = document.parsed if isinstance(document, LazyDocument) else document
-            assert isinstance(parsed, YamlDocument)
-            copy = plain[id(document)] = parsed if parsed.positions is None else dataclasses.replace(parsed,
-                                                                                                   positions=None)
-        result.append(obj.with_document(copy))
+            copy = plain[id(document)] = document if document.positions is None else dataclasses.replace(
+                document, positions=None)
+        result.append(obj.with_document(copy, source))
     return tuple(result)
-
-
-def _with_lazy_positions(result: LoadedFile | PartResult) -> LoadedFile | PartResult:
-    """A file from another process, whose objects find their positions again in its text (the
-    objects of a part do when its file is joined, see ``join_parts``)."""
-    if not isinstance(result, LoadedFile) or not result.objects or result.text is None:
-        return result
-    return dataclasses.replace(result, objects=locate(result.objects, Reparse(result.text, result.part_starts)))
 
 
 def _size(source: Source, stdin: bytes | None) -> int:

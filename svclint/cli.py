@@ -13,7 +13,7 @@ import typer
 
 from svclint import __version__
 from svclint.formatters import OutputFormat
-from svclint.loader import MAX_FILE_BYTES
+from svclint.reading import MAX_FILE_BYTES
 from svclint.settings import DEFAULT_KUBE_VERSION
 
 if TYPE_CHECKING:
@@ -289,7 +289,7 @@ def _lint(paths: list[str] | None, project: bool, stdin_filename: str | None, se
     import dataclasses
 
     from svclint.api import lint
-    from svclint.loader import STDIN, InputError
+    from svclint.discovery import STDIN, InputError
 
     targets = paths or ["."]
     if project:  # the context is the project; nothing is left to load beside it

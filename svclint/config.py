@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from svclint.catalog import INTERNAL_ERROR, Catalog
 from svclint.diagnostics import JsonPath, Severity, format_path
 from svclint.globs import Glob, compile_glob
-from svclint.positions import resolve_span
+from svclint.positions import point_span, resolve_span
 from svclint.resources import data_dir
 from svclint.settings import Settings, parse_kube_version, parse_port_range
 from svclint.yamlparse import YamlDocument, parse_stream
@@ -111,7 +111,8 @@ def parse_config(text: str, path: str, catalog: Catalog) -> Config:
     parsed = parse_stream(text)
     if parsed.problems:
         problem = parsed.problems[0]
-        raise ConfigError(f"{path}:{problem.line + 1}:{problem.column + 1}: {problem.message}")
+        span = point_span(problem.line, problem.column)
+        raise ConfigError(f"{path}:{span.line}:{span.column}: {problem.message}")
     if len(parsed.documents) > 1:
         raise ConfigError(f"{path}: holds {len(parsed.documents)} YAML documents; expected one")
     document = parsed.documents[0] if parsed.documents else None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from svclint.diagnostics import Span
+from svclint.positions import line_number, region_span
 from svclint.yamlparse import Region, YamlDocument
 
 MARKER = "svclint:"
@@ -77,7 +78,6 @@ def scan(text: str, documents: Sequence[YamlDocument], line_offset: int = 0,
 
 
 def _directive(lines: list[str], number: int, match: re.Match[str], line_offset: int) -> Directive:
-    line = number + 1 + line_offset
     rules: list[RuleName] = []
     bracket = match.group("rules")
     if bracket is not None:
@@ -85,7 +85,7 @@ def _directive(lines: list[str], number: int, match: re.Match[str], line_offset:
         for piece in bracket[1:-1].split(","):
             name = piece.strip()
             start = column + (len(piece) - len(piece.lstrip()))
-            rules.append(RuleName(name, Span(line, start + 1, line, start + 1 + max(len(name), 1))))
+            rules.append(RuleName(name, region_span((number, start, number, start + max(len(name), 1)), line_offset)))
             column += len(piece) + 1
     own_line = not lines[number][:match.start()].strip()
     target = number + 1
@@ -96,8 +96,8 @@ def _directive(lines: list[str], number: int, match: re.Match[str], line_offset:
         target = number
     return Directive(
         kind=match.group("kind"), text=match.group(0),
-        span=Span(line, match.start() + 1, line, match.end() + 1),
-        rules=tuple(rules), bracketed=bracket is not None, target=target + 1 + line_offset,
+        span=region_span((number, match.start(), number, match.end()), line_offset),
+        rules=tuple(rules), bracketed=bracket is not None, target=line_number(target, line_offset),
     )
 
 

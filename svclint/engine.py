@@ -7,20 +7,14 @@ from collections.abc import Callable, Iterable, Mapping
 
 from svclint.catalog import INTERNAL_ERROR, Catalog, RuleMeta
 from svclint.checks import CheckFn, ObjectContext
-from svclint.diagnostics import Diagnostic, JsonPath, Related, Span
+from svclint.diagnostics import Diagnostic, Related
 from svclint.findings import Finding
 from svclint.loader import LoadIssue
 from svclint.model import KubeObject
-from svclint.positions import resolve_span
 from svclint.settings import Settings
 
 SCHEMA_VIOLATION = "schema-violation"
 OBJECT_SCOPE, PROJECT_SCOPE = "object", "project"
-
-
-def object_span(obj: KubeObject, at: JsonPath = (), *, on_key: bool = False) -> Span:
-    """Where ``at`` (a path inside ``obj``) is in the object's file."""
-    return resolve_span(obj.document, (*obj.base, *at), on_key=on_key)
 
 
 def rules_by_kind(catalog: Catalog, checks: Mapping[str, CheckFn],
@@ -36,14 +30,14 @@ def rules_by_kind(catalog: Catalog, checks: Mapping[str, CheckFn],
 
 def _diagnostic(rule: RuleMeta, obj: KubeObject, finding: Finding) -> Diagnostic:
     related = tuple(
-        Related(r.message, r.obj.path, object_span(r.obj, r.at)) for r in finding.related
+        Related(r.message, r.obj.path, r.obj.span(r.at)) for r in finding.related
     )
     # The catalog's severity is the rule's highest: a finding may only lower it.
     severity = rule.severity if finding.severity is None else min(finding.severity, rule.severity)
     other = finding.counterpart
     return Diagnostic(
         code=rule.code, rule=rule.name, severity=severity, message=finding.message,
-        path=obj.path, span=object_span(obj, finding.at, on_key=finding.on_key), object=obj.ref,
+        path=obj.path, span=obj.span(finding.at, on_key=finding.on_key), object=obj.ref,
         related=related, help=finding.help, at=finding.at,
         counterpart=None if other is None else _diagnostic(rule, other.obj, other.finding),
     )
@@ -84,7 +78,7 @@ def checker(context: ObjectContext, catalog: Catalog, checks: Mapping[str, Check
                     diagnostics.append(Diagnostic(
                         code=internal.code, rule=internal.name, severity=internal.severity,
                         message=f"rule {rule.name} failed on {obj.ref}: {type(error).__name__}: {error}",
-                        path=obj.path, span=object_span(obj), object=obj.ref,
+                        path=obj.path, span=obj.span(), object=obj.ref,
                         help="this is a bug in svclint; please report it with the manifest that triggers it",
                     ))
         return diagnostics

@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 
-from svclint.loader import decode
 from svclint.model import mapping, sequence
+from svclint.reading import DecodeError, decode
 from svclint.yamlparse import parse_stream
 
 #: The names kustomize recognises, in the order it looks for them.
@@ -78,4 +78,7 @@ def _read(path: str) -> str | None:
             data = handle.read(MAX_KUSTOMIZATION_BYTES + 1)
     except OSError:
         return None
-    return decode(data)[0] if len(data) <= MAX_KUSTOMIZATION_BYTES else None
+    if len(data) > MAX_KUSTOMIZATION_BYTES:
+        return None
+    text = decode(data)
+    return None if isinstance(text, DecodeError) else text

@@ -1,40 +1,41 @@
-"""From input paths to Kubernetes objects: discovery, decoding, parsing, object extraction.
-
-File-system access lives in ``discover`` and ``read_source``; everything after the bytes are in
-memory (``load_source``) is pure, so tests and stdin go through exactly the same code.
+"""From a file's bytes to Kubernetes objects: decoding, parsing (in parts for big files), template
+detection, object extraction. Pure: no I/O (that is ``discovery`` and ``reading``), so tests and
+stdin go through exactly the same code.
 """
 
 from __future__ import annotations
 
-import codecs
-import os
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, BinaryIO
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from svclint.diagnostics import Diagnostic, Span
 from svclint.directives import MARKER, Directive, scan
 from svclint.kinds import is_analysed, is_custom_resource
 from svclint.model import KubeObject, mapping, sequence
-from svclint.positions import LazyDocument, Reparse
+from svclint.positions import SourceText, point_span
+from svclint.reading import MAX_FILE_BYTES, DecodeError, ReadError, decode
 from svclint.rendered import Segment, find_segments
 from svclint.shipping import shippable
 from svclint.structure import Violation, validate
 from svclint.yamlparse import YamlDocument, parse_stream, part_starts, split_stream
 
-MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-STDIN = "-"
-#: Directories a walk never enters: dependencies and caches, not manifests.
-SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
 # Template syntax in a structural place: a line, key, value or list item that starts with it.
 # `{{ $labels.x }}` inside quoted strings (alert rules, dashboards) is data. Only consulted for
 # files that fail to parse, so valid manifests with template text in block scalars are checked.
 _TEMPLATE = re.compile(r"^[ \t]*\{\{|(?:^[ \t]*-|:)[ \t]+\{\{", re.MULTILINE)
 
 
-class InputError(Exception):
-    """A path the user named that cannot be used at all (exit code 2)."""
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """How files are loaded: the same for every file of a run."""
+
+    default_namespace: str = "default"
+    max_bytes: int = MAX_FILE_BYTES  # larger files are reported, not read (--max-file-size)
+    #: Plain scalar text -> its resolved value: a memo of a pure function, shared by the files
+    #: one process loads (a worker's batch), so sharing it changes no result.
+    scalars: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,175 +58,8 @@ class LoadedFile:
     directives: tuple[Directive, ...] = ()  # ``# svclint:`` comments
     #: Findings of the object-scope rules, made where the file was parsed (see engine.check_objects).
     diagnostics: tuple[Diagnostic, ...] = ()
-    text: str | None = None  # the decoded text, when it parsed: positions can be found again in it
-    part_starts: tuple[int, ...] = (0,)  # where the parts it was parsed in start in ``text``
+    source: SourceText | None = None  # the decoded text, when it parsed: positions are found again in it
     segments: tuple[Segment, ...] = ()  # rendered input: the documents helm says it rendered from a template
-
-
-@shippable
-@dataclass(frozen=True, slots=True)
-class Source:
-    """An input: a display path (as the user wrote it) and what to read it from."""
-
-    path: str
-    real: str | None  # None for stdin
-    error: str | None = None  # why it cannot be read (a directory that cannot be listed)
-    resolved: str | None = None  # its real path, when a directory walk already knows it
-
-    @property
-    def is_stdin(self) -> bool:
-        """Read from stdin, not from a file (an unreadable directory has no file either)."""
-        return self.real is None and self.error is None
-
-
-def discover(paths: Sequence[str], excluded: Callable[[str], bool] | None = None,
-             stdin_name: str = STDIN) -> list[Source]:
-    """Expand paths into sources: files as given, directories walked in sorted order; ``-`` is
-    stdin, named ``stdin_name``.
-
-    Walks skip hidden files and directories and SKIPPED_DIRS. Symlinked directories are
-    followed once each, so a symlink loop cannot recurse forever. A file reachable twice is
-    read once. A directory that cannot be listed becomes a source that fails to read.
-    Files and directories for which ``excluded`` is true are left out, named ones included (and
-    so is stdin when its name is). Raises InputError for a path that does not exist.
-    """
-    sources: list[Source] = []
-    seen: set[str] = set()
-    for given in paths:
-        if given == STDIN:
-            left_out = stdin_name != STDIN and excluded is not None and excluded(stdin_name)
-            found = [] if left_out else [Source(stdin_name, None)]
-        elif not os.path.lexists(given):
-            raise InputError(f"{given}: no such file or directory")
-        elif excluded is not None and excluded(given):
-            found = []
-        elif os.path.isdir(given):
-            found = list(_walk(given, excluded))
-        else:
-            found = [Source(given, given)]
-        for source in found:
-            key = source_key(source)
-            if key not in seen:
-                seen.add(key)
-                sources.append(source)
-    return sources
-
-
-def source_key(source: Source) -> str:
-    """What makes two sources the same file: the real path. Stdin named like a file is that file
-    (an editor's unsaved buffer replaces the file on disk); unnamed, it is itself."""
-    if source.resolved is not None:
-        return source.resolved
-    return source.path if source.path == STDIN else os.path.realpath(source.real or source.path)
-
-
-def _walk(top: str, excluded: Callable[[str], bool] | None) -> Iterator[Source]:
-    """The manifests under ``top``: a directory's files (sorted), then its subdirectories.
-
-    ``os.scandir`` says without a system call whether an entry is a directory, a regular file
-    or a link, so a plain file's real path is its directory's plus its name (``realpath`` on
-    every file cost five ``lstat`` each).
-    """
-    visited: set[str] = set()
-    stack = [top]
-    while stack:
-        directory = stack.pop()
-        real = os.path.realpath(directory)
-        if real in visited:
-            continue
-        visited.add(real)
-        try:
-            with os.scandir(directory) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError as error:
-            yield Source(directory, None, error=f"cannot list directory: {error.strerror or error}")
-            continue
-        subdirectories = []
-        for entry in entries:
-            name = entry.name
-            full = os.path.normpath(entry.path) if top == "." else entry.path  # "app/x.yaml", not "./app/x.yaml"
-            if name.startswith(".") or (excluded is not None and excluded(full)):
-                continue
-            if _is_dir(entry):
-                if name not in SKIPPED_DIRS:
-                    subdirectories.append(full)
-            elif name.lower().endswith(MANIFEST_SUFFIXES) and _readable_kind(entry):
-                link = entry.is_symlink()
-                yield Source(full, full, resolved=None if link else os.path.join(real, name))
-        stack.extend(reversed(subdirectories))
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir()  # follows links, as walks follow linked directories
-    except OSError:
-        return False
-
-
-#: Default --max-file-size: far above any manifest, low enough that /dev/zero cannot eat memory.
-MAX_FILE_BYTES = 100 * 2**20
-
-
-def _readable_kind(entry: os.DirEntry[str]) -> bool:
-    """Regular files, and links that lead nowhere (reading reports why). Not directories, and
-    not FIFOs or devices: a pipe or a link to /dev/zero named *.yaml would never end."""
-    try:
-        return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
-    except OSError:
-        return True
-
-
-def read_source(source: Source, stdin: bytes | None = None, limit: int = MAX_FILE_BYTES) -> bytes | str:
-    """The bytes of a source, or a message saying why it cannot be read."""
-    if source.error is not None:
-        return source.error
-    if source.real is None:
-        data = stdin if stdin is not None else b""
-    else:
-        try:
-            with open(source.real, "rb") as handle:
-                data = _read_at_most(handle, limit + 1)
-        except OSError as error:
-            return f"cannot read file: {error.strerror or error}"
-    if len(data) > limit:
-        return f"file is larger than the {limit / 2**20:g} MiB limit (--max-file-size): not checked"
-    return data
-
-
-def _read_at_most(handle: BinaryIO, count: int) -> bytes:
-    """Up to ``count`` bytes. A regular file is read with a request of its own size: asking for
-    ``count`` bytes allocates that much first, which made reading small files three times slower."""
-    size = os.fstat(handle.fileno()).st_size
-    data = handle.read(min(size + 1, count))
-    if size < len(data) < count:  # not a regular file (its size is 0), or it grew since fstat
-        data += handle.read(count - len(data))
-    return data
-
-
-def _point(line: int, column: int) -> Span:
-    """A one-character span from 1-based coordinates."""
-    return Span(line, column, line, column + 1)
-
-
-def decode(data: bytes) -> tuple[str, None] | tuple[None, tuple[str, Span]]:
-    """Decode manifest bytes: UTF-8 (BOM optional) or UTF-16 with a BOM."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), None
-        except UnicodeDecodeError as error:
-            return None, (f"invalid UTF-16 at byte offset {error.start}", _point(1, 1))
-    nul = data.find(b"\x00")
-    if nul != -1:
-        return None, (f"binary file (NUL byte at offset {nul}); not a YAML or JSON manifest", _point(1, 1))
-    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    try:
-        return data[bom:].decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        offset = error.start + bom
-        prefix = data[bom:offset].decode("utf-8", "replace")
-        line = prefix.count("\n") + 1
-        column = len(prefix) - (prefix.rfind("\n") + 1) + 1
-        return None, (f"invalid UTF-8 at byte offset {offset}: manifests must be UTF-8", _point(line, column))
 
 
 #: Files above twice this size are parsed in parts (see yamlparse.split_stream).
@@ -245,8 +79,8 @@ class PartResult:
     diagnostics: tuple[Diagnostic, ...] = ()  # of the object-scope rules, as in LoadedFile
 
 
-def load_source(path: str, data: bytes | str, file_index: int, default_namespace: str,
-                cache: dict[str, Any] | None = None, rendered: bool = False) -> LoadedFile:
+def load_source(path: str, data: bytes | ReadError, file_index: int, options: LoadOptions | None = None,
+                rendered: bool = False) -> LoadedFile:
     """Parse one file's content into objects and load issues. Pure: no I/O.
 
     ``rendered``: the content is stdin, which may be ``helm template`` output whose documents
@@ -254,33 +88,33 @@ def load_source(path: str, data: bytes | str, file_index: int, default_namespace
     are: a file is something to open at that line, and a repository path is what pre-commit,
     baselines and code scanning need, while helm's template paths start at the chart's name.
     """
-    if isinstance(data, str):  # read_source's error message
-        return LoadedFile(path, (), (LoadIssue("unreadable-file", data, path, _point(1, 1)),))
-    text, failure = decode(data)
-    if text is None:
-        assert failure is not None
-        message, span = failure
-        return LoadedFile(path, (), (LoadIssue("yaml-syntax-error", message, path, span),))
+    options = options or LoadOptions()
+    if isinstance(data, ReadError):
+        return LoadedFile(path, (), (LoadIssue("unreadable-file", data.message, path, point_span(0, 0)),))
+    text = decode(data)
+    if isinstance(text, DecodeError):
+        return LoadedFile(path, (), (LoadIssue("yaml-syntax-error", text.message, path, text.span),))
     parts = split_stream(text, PART_SIZE)
-    results = [parse_part(path, part, offset, (file_index, i), default_namespace, cache)
-               for i, (part, offset) in enumerate(parts)]
-    return join_parts(path, text, results, part_starts(parts), rendered)
+    results = [parse_part(path, part, offset, (file_index, i), options) for i, (part, offset) in enumerate(parts)]
+    return join_parts(path, SourceText(text, part_starts(parts)), results, rendered)
 
 
-def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], default_namespace: str,
-               cache: dict[str, Any] | None = None) -> PartResult:
-    """Parse one part of a file (``index``: file and part number) into objects and issues.
+def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], options: LoadOptions) -> PartResult:
+    """Parse one part of a file (``index``: file and part number) into objects and issues; the
+    objects find their positions in the part's text.
 
-    Documents come without position tables (see ``locate``), except in a part with suppression
-    comments, which are told apart from text inside scalars with the positions.
+    Documents come without position tables (see ``positions.SourceText``), except in a part with
+    suppression comments, which are told apart from text inside scalars with the positions.
     """
-    result = parse_stream(text, cache, line_offset, positions=MARKER in text)
+    result = parse_stream(text, options.scalars, line_offset, positions=MARKER in text)
     issues = tuple(
         LoadIssue("duplicate-key" if p.kind == "duplicate-key" else "yaml-syntax-error",
-                  p.message, path, _point(p.line + 1, p.column + 1))
+                  p.message, path, point_span(p.line, p.column))
         for p in result.problems
     )
-    objects = tuple(obj for doc in result.documents for obj in _objects(path, doc, index, default_namespace))
+    source = SourceText(text, (0,), line_offset, index[1])
+    objects = tuple(obj for doc in result.documents
+                    for obj in _objects(path, doc, index, options.default_namespace, source))
     stopped = any(p.kind in ("syntax", "too-deep") for p in result.problems)
     # After a syntax error, comments cannot be told from text past the last complete document.
     last = result.documents[-1].region if result.documents else (0, 0, 0, 0)
@@ -289,10 +123,10 @@ def parse_part(path: str, text: str, line_offset: int, index: tuple[int, int], d
     return PartResult(objects, issues, stopped, bool(result.problems) or result.has_complex_keys, directives)
 
 
-def join_parts(path: str, text: str, parts: list[PartResult], starts: tuple[int, ...],
-               rendered: bool = False) -> LoadedFile:
-    """One file's result from its parts, exactly as if it had been parsed in one piece
-    (``starts``: where the parts start in ``text``; ``rendered``: as in ``load_source``)."""
+def join_parts(path: str, source: SourceText, parts: list[PartResult], rendered: bool = False) -> LoadedFile:
+    """One file's result from its parts (parsed from ``source``), exactly as if it had been
+    parsed in one piece (``rendered``: as in ``load_source``); the objects find their positions
+    in the file's text."""
     objects: list[KubeObject] = []
     issues: list[LoadIssue] = []
     directives: list[Directive] = []
@@ -304,30 +138,18 @@ def join_parts(path: str, text: str, parts: list[PartResult], starts: tuple[int,
         diagnostics += part.diagnostics
         if part.stopped:
             break
-    segments = find_segments(text) if rendered else ()
+    segments = find_segments(source.text) if rendered else ()
     if any(part.troubled for part in parts):
-        template = _template_issue(path, text)
+        template = _template_issue(path, source.text)
         if template is not None:
             return LoadedFile(path, (), (template,), segments=segments)
-    located = locate(tuple(objects), Reparse(text, starts))
-    return LoadedFile(path, located, tuple(issues), tuple(directives), tuple(diagnostics), text, starts,
-                      segments=segments)
+    return LoadedFile(path, with_source(objects, source), tuple(issues), tuple(directives), tuple(diagnostics),
+                      source, segments)
 
 
-def locate(objects: tuple[KubeObject, ...], text: Reparse) -> tuple[KubeObject, ...]:
-    """The objects, those parsed without position tables with documents that find their positions
-    again in ``text`` (where they were parsed) when a finding asks (see positions.LazyDocument)."""
-    lazy: dict[int, LazyDocument] = {}  # one per document (List items share theirs)
-    located = []
-    for obj in objects:
-        document = obj.document
-        if isinstance(document, YamlDocument) and document.positions is None:
-            view = lazy.get(id(document))
-            if view is None:
-                view = lazy[id(document)] = LazyDocument(document, text, obj.order[1])
-            obj = obj.with_document(view)
-        located.append(obj)
-    return tuple(located)
+def with_source(objects: Iterable[KubeObject], source: SourceText | None) -> tuple[KubeObject, ...]:
+    """The objects, finding their positions in ``source`` (None: nowhere, while they travel)."""
+    return tuple(obj.with_document(obj.document, source) for obj in objects)
 
 
 def _template_issue(path: str, text: str) -> LoadIssue | None:
@@ -340,35 +162,35 @@ def _template_issue(path: str, text: str) -> LoadIssue | None:
     line_end = text.find("\n", start)
     close = text.find("}}", start, len(text) if line_end == -1 else line_end)
     length = close + 2 - start if close != -1 else 2
-    line = text.count("\n", 0, start) + 1
-    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    line, column = text.count("\n", 0, start), start - (text.rfind("\n", 0, start) + 1)
     return LoadIssue(
         "unrendered-template",
         "file contains template syntax ({{ ... }}) and is not a manifest yet; it was not checked",
         path,
-        Span(line, column, line, column + length),
+        point_span(line, column, length),
         help="render it first, e.g. `helm template . | svclint check -` or `kubectl kustomize DIR | svclint check -`",
     )
 
 
-def _objects(path: str, doc: YamlDocument, index: tuple[int, int], default_namespace: str) -> Iterator[KubeObject]:
+def _objects(path: str, doc: YamlDocument, index: tuple[int, int], default_namespace: str,
+             source: SourceText) -> Iterator[KubeObject]:
     root = doc.value
     if not isinstance(root, dict):
         return
     kind = root.get("kind")
     if isinstance(kind, str) and kind.endswith("List") and isinstance(root.get("items"), list):
         for i, item in enumerate(sequence(root.get("items"))):
-            obj = _object(path, doc, ("items", i), item, (*index, doc.index, i), default_namespace)
+            obj = _object(path, doc, ("items", i), item, (*index, doc.index, i), default_namespace, source)
             if obj is not None:
                 yield obj
         return
-    obj = _object(path, doc, (), root, (*index, doc.index, 0), default_namespace)
+    obj = _object(path, doc, (), root, (*index, doc.index, 0), default_namespace, source)
     if obj is not None:
         yield obj
 
 
 def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any,
-            order: tuple[int, int, int, int], default_namespace: str) -> KubeObject | None:
+            order: tuple[int, int, int, int], default_namespace: str, source: SourceText) -> KubeObject | None:
     if not isinstance(data, dict):
         return None
     kind, api_version = data.get("kind"), data.get("apiVersion")
@@ -387,5 +209,5 @@ def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any
         path=path, document=doc, base=base, data=data, kind=kind, api_version=api_version,
         name=name if isinstance(name, str) else str(name),
         namespace=namespace if isinstance(namespace, str) and namespace else default_namespace,
-        order=order, custom=not analysed, violations=violations,
+        order=order, custom=not analysed, violations=violations, source=source,
     )

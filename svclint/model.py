@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from svclint.diagnostics import JsonPath, ObjectRef
+from svclint.diagnostics import JsonPath, ObjectRef, Span
 from svclint.k8s import string_map
 from svclint.kinds import template_path
-from svclint.positions import Document
+from svclint.positions import SourceText, resolve_span
 from svclint.shipping import shippable
+from svclint.yamlparse import YamlDocument
 
 if TYPE_CHECKING:
     from svclint.structure import Violation
@@ -49,7 +50,7 @@ class KubeObject:
     """One Kubernetes object from one document (or one item of a ``List``)."""
 
     path: str  # the file as the user named it ("-" for stdin)
-    document: Document  # a YamlDocument, or a LazyDocument in the main process of a parallel run
+    document: YamlDocument  # as parsed: usually without its position table (see ``source``)
     base: JsonPath  # where the object sits in its document: () or ("items", i)
     data: Mapping[str, Any]
     kind: str
@@ -60,13 +61,22 @@ class KubeObject:
     custom: bool = False  # a custom resource, kept only for the pod templates it embeds
     #: Schema violations; ``data`` is then a repaired copy, and no rule runs on the object.
     violations: tuple[Violation, ...] = ()
+    #: The text the document was parsed from, where its position table is found again; None
+    #: while the object crosses from a worker process as part of a file (see batch.py).
+    source: SourceText | None = None
 
-    def with_document(self, document: Document) -> KubeObject:
-        """The same object over another view of its document (dataclasses.replace is 10x slower)."""
+    def with_document(self, document: YamlDocument, source: SourceText | None) -> KubeObject:
+        """The same object over another copy of its document and text (dataclasses.replace is 10x slower)."""
         copy = object.__new__(KubeObject)
         for name in self.__slots__:
-            object.__setattr__(copy, name, document if name == "document" else getattr(self, name))
+            value = document if name == "document" else source if name == "source" else getattr(self, name)
+            object.__setattr__(copy, name, value)
         return copy
+
+    def span(self, at: JsonPath = (), *, on_key: bool = False) -> Span:
+        """Where ``at`` (a path inside the object) is in its file (placement: ``resolve_span``)."""
+        document = self.document if self.source is None else self.source.located(self.order[1], self.document)
+        return resolve_span(document, (*self.base, *at), on_key=on_key)
 
     @property
     def ref(self) -> ObjectRef:

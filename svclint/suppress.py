@@ -40,7 +40,6 @@ from svclint.k8s import quote
 from svclint.loader import LoadedFile
 from svclint.model import KubeObject, mapping
 from svclint.policy import Policy
-from svclint.positions import resolve_span
 from svclint.rendered import RenderedMap
 
 UNUSED = "unused-suppression"
@@ -232,7 +231,7 @@ def _from_annotations(obj: KubeObject, catalog: Catalog, suppression: Callable[[
     for key, reason in _annotations(obj):
         name = key.removeprefix(ANNOTATION_PREFIX)
         at = ("metadata", "annotations", key)
-        span = resolve_span(obj.document, (*obj.base, *at), on_key=True)
+        span = obj.span(at, on_key=True)
         rule = catalog.get(name)
         if rule is None:
             problem(_Problem(obj.path, span, f"annotation {key} names {name!r}, which is not an svclint rule",

@@ -78,7 +78,7 @@ class YamlDocument:
     region: Region
     line_offset: int = 0  # lines before the parsed text: add to every line of the regions
     #: Where the lines of the root start and where the root ends, as offsets into the parsed text
-    #: (for parsing the document again alone, see positions.Reparse).
+    #: (for parsing the document again alone, see positions.SourceText).
     lines: tuple[int, int] = (0, 0)
 
     @property

@@ -20,7 +20,9 @@ import pytest
 
 from svclint.api import LintResult, lint, lint_sources
 from svclint.diagnostics import Diagnostic, Severity
-from svclint.loader import InputError, Source, discover, load_source, read_source
+from svclint.discovery import InputError, Source, discover
+from svclint.loader import load_source
+from svclint.reading import ReadError, read_source
 from svclint.settings import Settings
 from svclint.yamlparse import parse_stream
 
@@ -748,7 +750,7 @@ spec:
     - port: 80
       nodePort: 30080
 """
-    loaded = load_source("manifest.yaml", text.encode(), 0, "default")
+    loaded = load_source("manifest.yaml", text.encode(), 0)
     assert not marker.exists()
     (service,) = loaded.objects
     # The tag is ignored, nothing is called: a tagged sequence stays a list of strings and a
@@ -770,7 +772,7 @@ metadata:
 spec:
   ports: [{name: a, port: 0o120, nodePort: 0x7580}, {name: b, port: 81, nodePort: "30081"}]
 """
-    (service,) = load_source("manifest.yaml", text.encode(), 0, "default").objects
+    (service,) = load_source("manifest.yaml", text.encode(), 0).objects
     value = service.document.value
     assert value["metadata"]["labels"] == {"a": "on", "b": "yes", "c": "30080"}
     assert value["spec"]["ports"] == [
@@ -895,8 +897,8 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_read_errors_become_unreadable_file() -> None:
-    # The same path without the file system: a str in place of bytes is a read error message.
-    result = lint_sources([("secret.yaml", "cannot read file: Permission denied")])
+    # The same path without the file system: a ReadError in place of bytes.
+    result = lint_sources([("secret.yaml", ReadError("cannot read file: Permission denied"))])
     (d,) = result.diagnostics
     assert (d.code, d.rule, d.severity, d.path, d.span.line, d.span.column, d.message) == (
         "SVC004", "unreadable-file", Severity.ERROR, "secret.yaml", 1, 1,
@@ -940,11 +942,11 @@ def test_files_up_to_the_size_limit_are_read_whole(tmp_path: Path, size: int, re
     path = tmp_path / "f.yaml"
     path.write_bytes(b"x" * size)
     data = read_source(Source(str(path), str(path)), limit=1000)
-    assert data == b"x" * size if readable else data == "file is larger than the 0.000953674 MiB limit " \
-        "(--max-file-size): not checked"
+    assert data == b"x" * size if readable else data == ReadError(
+        "file is larger than the 0.000953674 MiB limit (--max-file-size): not checked")
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_an_endless_device_is_read_only_up_to_the_limit() -> None:
-    assert read_source(Source("zero.yaml", "/dev/zero"), limit=1000) == \
-        "file is larger than the 0.000953674 MiB limit (--max-file-size): not checked"
+    assert read_source(Source("zero.yaml", "/dev/zero"), limit=1000) == ReadError(
+        "file is larger than the 0.000953674 MiB limit (--max-file-size): not checked")

@@ -15,6 +15,7 @@ from svclint.api import lint, lint_sources
 from svclint.batch import _FileTask, _PartTask, load_file
 from svclint.catalog import load_catalog
 from svclint.checks import discover_checks
+from svclint.discovery import Source
 from svclint.engine import object_checker
 from svclint.settings import Settings
 from svclint.yamlparse import split_stream
@@ -165,9 +166,9 @@ def test_values_sent_to_and_from_workers_survive_pickling() -> None:
     # shipping.shippable pickles them as constructor calls: every field must come back, in order.
     text = _manifests(2).replace("30001", "99")
     check = object_checker(Settings(), load_catalog(), discover_checks())
-    shipped = load_file("a.yaml", text.encode(), 0, Settings(), check, ship=True)
-    part = loader.parse_part("a.yaml", text, 3, (0, 1), "default", {})
-    source = loader.Source("a.yaml", "/work/a.yaml", None, "/work/a.yaml")
+    shipped = load_file("a.yaml", text.encode(), 0, loader.LoadOptions(), check, ship=True)
+    part = loader.parse_part("a.yaml", text, 3, (0, 1), loader.LoadOptions())
+    source = Source("a.yaml", "/work/a.yaml", None, "/work/a.yaml")
     assert shipped.objects and shipped.diagnostics and part.objects
     for value in (shipped, part, source, _FileTask(0, source, b"data", 4), _PartTask(0, 1, "a.yaml", text, 3)):
         assert astuple(pickle.loads(pickle.dumps(value))) == astuple(value)

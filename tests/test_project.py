@@ -27,7 +27,7 @@ TEXT = manifest("""
 
 
 def _objects(*paths: str) -> list[KubeObject]:
-    return [obj for i, path in enumerate(paths) for obj in load_source(path, TEXT.encode(), i, "default").objects]
+    return [obj for i, path in enumerate(paths) for obj in load_source(path, TEXT.encode(), i).objects]
 
 
 def test_an_index_is_built_once_on_first_use() -> None:

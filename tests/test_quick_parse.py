@@ -7,13 +7,14 @@ the documents of the full one, and leave every text that is not plain data to th
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from svclint.positions import LazyDocument, Reparse, resolve_span
-from svclint.yamlparse import ParseResult, YamlDocument, parse_stream
+from svclint.positions import SourceText, resolve_span
+from svclint.yamlparse import ParseResult, parse_stream
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 
@@ -118,23 +119,27 @@ LOCATED = {
 def test_documents_parsed_again_alone_give_the_spans_of_the_whole_parse(text: str) -> None:
     full = parse_stream(text).documents
     quick = parse_stream(text, positions=False).documents
-    source = Reparse(text)
+    source = SourceText(text)
     assert all(d.positions is None for d in quick)
     for whole, bare in zip(full, quick, strict=True):
-        lazy = LazyDocument(bare, source, 0)
+        located = source.located(0, bare)
         for path in _paths(whole.value):
             for on_key in (False, True):
-                assert resolve_span(lazy, path, on_key=on_key) == resolve_span(whole, path, on_key=on_key), path
-
-
-class _NoReparse(Reparse):
-    def document(self, part: int, parsed: YamlDocument) -> YamlDocument | None:
-        raise AssertionError("parsed again")
+                assert resolve_span(located, path, on_key=on_key) == resolve_span(whole, path, on_key=on_key), path
 
 
 def test_where_a_document_starts_is_known_without_parsing_it_again() -> None:
     # Rendered input asks this of every object, to report it at its template.
     text = "a: 1\n---\n\nkind: Service\n"
     document = parse_stream(text, positions=False).documents[1]
-    lazy = LazyDocument(document, _NoReparse(text), 0)
-    assert lazy.start_line == document.start_line == parse_stream(text).documents[1].start_line == 4
+    assert document.start_line == parse_stream(text).documents[1].start_line == 4
+
+
+def test_a_source_text_pickles_as_its_text_without_the_tables_it_parsed_again() -> None:
+    text = "a: 1\n---\nkind: Service\nspec: {ports: [{port: 80}]}\n"
+    source = SourceText(text)
+    document = source.located(0, parse_stream(text, positions=False).documents[1])
+    assert document.positions is not None and source.located(0, document) is document
+    copy = pickle.loads(pickle.dumps(source))
+    assert (copy.text, copy.part_starts) == (text, (0,))
+    assert len(pickle.dumps(source)) < len(text) + 200

@@ -28,7 +28,7 @@ def _objects() -> list[KubeObject]:
     texts = [path.read_bytes() for path in sorted((ROOT / "examples").rglob("*.yaml"))]
     texts += [example.encode() for rule in catalog for example in (rule.failing_example, rule.passing_example)
               if example]
-    return [obj for index, text in enumerate(texts) for obj in load_source(f"f{index}.yaml", text, index, "default").objects]
+    return [obj for index, text in enumerate(texts) for obj in load_source(f"f{index}.yaml", text, index).objects]
 
 
 def test_every_check_has_a_scope() -> None:

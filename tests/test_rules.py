@@ -1903,7 +1903,7 @@ def test_a_crashing_check_becomes_one_internal_error_and_the_run_continues() -> 
             - port: 80
               nodePort: 30080
     """)
-    loaded = load_source("manifest.yaml", text.encode(), 0, "default")
+    loaded = load_source("manifest.yaml", text.encode(), 0)
     objects = list(loaded.objects)
 
     def explode(obj: KubeObject, ctx: ObjectContext) -> Iterable[Finding]:

@@ -1047,7 +1047,7 @@ def test_pods_whose_ports_are_all_distinct_need_no_port_views(containers: list[d
     # no hostPort is set; whenever it does, the full checks must find nothing either.
     data = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
             "spec": {"containers": containers, "initContainers": init}}
-    [obj] = load_source("pod.yaml", json.dumps(data).encode(), 0, "default").objects
+    [obj] = load_source("pod.yaml", json.dumps(data).encode(), 0).objects
     assert not obj.violations
     found = pod_containers(obj)
     if duplicate_container_port._all_distinct(c.data for c in found):
@@ -1228,7 +1228,7 @@ def test_a_finding_may_lower_the_catalog_severity_but_not_raise_it() -> None:
           type: ExternalName
           externalName: db.example.com
     """)
-    objects = list(load_source("manifest.yaml", text.encode(), 0, "default").objects)
+    objects = list(load_source("manifest.yaml", text.encode(), 0).objects)
 
     def lowered(obj: KubeObject, ctx: ObjectContext) -> Iterable[Finding]:
         yield Finding("lowered", at=("spec",), severity=Severity.INFO)

@@ -13,9 +13,9 @@ from typing import TextIO
 
 from svclint.api import LintResult
 from svclint.diagnostics import Diagnostic, Severity
+from svclint.discovery import STDIN
 from svclint.formatters import RenderOptions
 from svclint.formatters.text import summary
-from svclint.loader import STDIN
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
