@@ -5,12 +5,11 @@ from __future__ import annotations
 import dataclasses
 import gc
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from svclint.batch import load_all, load_file
-from svclint.catalog import INTERNAL_ERROR, Catalog, load_catalog
+from svclint.catalog import Catalog, load_catalog
 from svclint.checks import ProjectContext, discover_checks
-from svclint.diagnostics import CheckedObject, Diagnostic, Severity
+from svclint.diagnostics import CheckedObject, LintResult
 from svclint.discovery import STDIN, InputError, Source, discover, source_key
 from svclint.engine import PROJECT_SCOPE, check_objects, load_diagnostics, object_checker
 from svclint.kustomize import find_patches
@@ -21,31 +20,6 @@ from svclint.reading import MAX_FILE_BYTES, ReadError
 from svclint.rendered import RenderedMap
 from svclint.settings import Settings
 from svclint.suppress import apply_policy
-
-
-@dataclass(frozen=True, slots=True)
-class LintResult:
-    """Sorted diagnostics and what was looked at."""
-
-    diagnostics: tuple[Diagnostic, ...]
-    files: int
-    checked: tuple[CheckedObject, ...] = ()  # Services and workloads analysed, in input order
-
-    @property
-    def objects(self) -> int:
-        """How many Services and workloads were analysed."""
-        return len(self.checked)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for d in self.diagnostics if d.severity is severity and not d.suppressed)
-
-    def exit_code(self, fail_on: Severity | None) -> int:
-        """0: nothing at or above ``fail_on``; 1: findings that are; 2: svclint itself failed."""
-        if any(d.rule == INTERNAL_ERROR for d in self.diagnostics):
-            return 2
-        if fail_on is None:
-            return 0
-        return int(any(d.severity >= fail_on and not d.suppressed for d in self.diagnostics))
 
 
 def lint_sources(sources: Sequence[tuple[str, bytes | ReadError]], settings: Settings | None = None,

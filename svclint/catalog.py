@@ -16,7 +16,6 @@ from svclint.resources import data_dir
 from svclint.yamlparse import parse_stream
 
 #: The rule svclint reports its own failures under: always selected, never configurable.
-INTERNAL_ERROR = "internal-error"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from svclint.reading import MAX_FILE_BYTES
 from svclint.settings import DEFAULT_KUBE_VERSION
 
 if TYPE_CHECKING:
-    from svclint.api import LintResult
     from svclint.config import Config
+    from svclint.diagnostics import LintResult
     from svclint.policy import Policy
     from svclint.settings import Settings
 
@@ -212,7 +212,7 @@ def write_baseline(
 ) -> None:
     """Record the current findings in a baseline file: `svclint check --baseline FILE` then reports only new ones."""
     from svclint.baseline import render_baseline
-    from svclint.catalog import INTERNAL_ERROR
+    from svclint.diagnostics import INTERNAL_ERROR
 
     _, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace, kube_version,
                                      select, extend_select, ignore, context, None, use_baseline=False)

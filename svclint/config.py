@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from svclint.catalog import INTERNAL_ERROR, Catalog
-from svclint.diagnostics import JsonPath, Severity, format_path
+from svclint.catalog import Catalog
+from svclint.diagnostics import INTERNAL_ERROR, JsonPath, Severity, format_path
 from svclint.globs import Glob, compile_glob
 from svclint.positions import point_span, resolve_span
 from svclint.resources import data_dir

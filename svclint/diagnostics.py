@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+#: The rule of svclint's own failures (a check that raised): exit code 2, never suppressed.
+INTERNAL_ERROR = "internal-error"
+
 #: A path into a parsed document, like jsonschema's ``absolute_path``: keys and list indexes.
 JsonPath = tuple["str | int", ...]
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -138,3 +141,28 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Output order: by file, position, code, then message for full determinism."""
         return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    """Sorted diagnostics and what was looked at."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+    checked: tuple[CheckedObject, ...] = ()  # Services and workloads analysed, in input order
+
+    @property
+    def objects(self) -> int:
+        """How many Services and workloads were analysed."""
+        return len(self.checked)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity and not d.suppressed)
+
+    def exit_code(self, fail_on: Severity | None) -> int:
+        """0: nothing at or above ``fail_on``; 1: findings that are; 2: svclint itself failed."""
+        if any(d.rule == INTERNAL_ERROR for d in self.diagnostics):
+            return 2
+        if fail_on is None:
+            return 0
+        return int(any(d.severity >= fail_on and not d.suppressed for d in self.diagnostics))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
-from svclint.catalog import INTERNAL_ERROR, Catalog, RuleMeta
+from svclint.catalog import Catalog, RuleMeta
 from svclint.checks import CheckFn, ObjectContext
-from svclint.diagnostics import Diagnostic, Related
+from svclint.diagnostics import INTERNAL_ERROR, Diagnostic, Related
 from svclint.findings import Finding
 from svclint.loader import LoadIssue
 from svclint.model import KubeObject

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from svclint.baseline import Baseline
-from svclint.catalog import INTERNAL_ERROR, Catalog
+from svclint.catalog import Catalog
 from svclint.config import ALL, Config, Selection
-from svclint.diagnostics import Severity
+from svclint.diagnostics import INTERNAL_ERROR, Severity
 from svclint.globs import Glob, matches, matches_name, matches_relative, relative
 from svclint.indexes.scopes import DEFAULT_SCOPE
 

@@ -33,8 +33,8 @@ from functools import cache
 from typing import Any
 
 from svclint.baseline import Baseline, fingerprint
-from svclint.catalog import INTERNAL_ERROR, Catalog
-from svclint.diagnostics import Diagnostic, JsonPath, ObjectRef, Span
+from svclint.catalog import Catalog
+from svclint.diagnostics import INTERNAL_ERROR, Diagnostic, JsonPath, ObjectRef, Span
 from svclint.directives import IGNORE, IGNORE_FILE, Directive
 from svclint.k8s import quote
 from svclint.loader import LoadedFile

@@ -1,5 +1,5 @@
-"""The package's shape: svclint's modules import one another without a cycle, and the output
-types are a leaf. Every import counts: at the top, inside functions, and under TYPE_CHECKING."""
+"""The package's shape: svclint's modules import one another without a cycle, the output types
+are a leaf, and the formatters depend on them, not on the pipeline. Every import counts: at the top, inside functions, and under TYPE_CHECKING."""
 
 from __future__ import annotations
 
@@ -85,3 +85,22 @@ def test_each_rule_is_one_module_named_after_it() -> None:
                  if module.split(".")[-1] != rule.replace("-", "_") or module.count(".") != 3}
     assert misplaced == {}
     assert len(set(modules.values())) == len(modules)
+
+
+def _reaches(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for other in graph[todo.pop()] - seen:
+            seen.add(other)
+            todo.append(other)
+    return seen
+
+
+def test_formatters_and_the_baseline_read_the_output_types_not_the_pipeline() -> None:
+    graph = import_graph()
+    users = [module for module in graph if module.startswith("svclint.formatters") or module == "svclint.baseline"]
+    assert len(users) >= 6
+    assert {module: sorted(_reaches(graph, module) & {"svclint.api", "svclint.engine", "svclint.loader"})
+            for module in users} == {module: [] for module in users}
+

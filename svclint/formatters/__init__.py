@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from svclint.api import LintResult
+    from svclint.diagnostics import LintResult
 
 class OutputFormat(str, enum.Enum):
     """Every format, by the name ``--format`` takes; the module ``svclint.formatters.<name>`` renders it."""

@@ -11,8 +11,7 @@ import posixpath
 from pathlib import PurePath
 from typing import TextIO
 
-from svclint.api import LintResult
-from svclint.diagnostics import Diagnostic, Severity
+from svclint.diagnostics import Diagnostic, LintResult, Severity
 from svclint.discovery import STDIN
 from svclint.formatters import RenderOptions
 from svclint.formatters.text import summary

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from svclint.api import LintResult
-from svclint.diagnostics import Diagnostic, Severity
+from svclint.diagnostics import Diagnostic, LintResult, Severity
 from svclint.formatters import RenderOptions
 
 VERSION = 1

@@ -18,9 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TextIO
 
-from svclint.api import LintResult
-from svclint.catalog import INTERNAL_ERROR
-from svclint.diagnostics import Diagnostic, ObjectRef, Severity
+from svclint.diagnostics import INTERNAL_ERROR, Diagnostic, LintResult, ObjectRef, Severity
 from svclint.formatters import RenderOptions
 from svclint.formatters.text import format_diagnostic
 

@@ -12,9 +12,8 @@ from typing import Any, TextIO
 from urllib.parse import quote_from_bytes
 
 from svclint import __version__
-from svclint.api import LintResult
-from svclint.catalog import INTERNAL_ERROR, RuleMeta, load_catalog
-from svclint.diagnostics import Diagnostic, Severity, Span
+from svclint.catalog import RuleMeta, load_catalog
+from svclint.diagnostics import INTERNAL_ERROR, Diagnostic, LintResult, Severity, Span
 from svclint.docs import render_rule, render_rule_markdown
 from svclint.formatters import RenderOptions
 

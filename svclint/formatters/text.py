@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from svclint.api import LintResult
-from svclint.diagnostics import Diagnostic, Severity
+from svclint.diagnostics import Diagnostic, LintResult, Severity
 from svclint.formatters import RenderOptions
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
