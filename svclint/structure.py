@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from svclint.diagnostics import JsonPath
+from svclint.diagnostics import JsonPath, format_path
 from svclint.k8s import quote
 from svclint.kinds import lookup
 from svclint.resources import data_dir
@@ -364,11 +364,9 @@ def _describe(value: Any) -> str:
 
 
 def field_name(path: JsonPath) -> str:
-    """``spec.ports[0].port`` for ``("spec", "ports", 0, "port")``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "the object"
+    """``spec.ports[0].port`` for ``("spec", "ports", 0, "port")`` (``diagnostics.format_path``),
+    or "the object" for the root."""
+    return format_path(path) or "the object"
 
 
 def _violation(error: ValidationError) -> Violation:
