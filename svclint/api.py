@@ -18,8 +18,8 @@ from svclint.policy import Policy
 from svclint.project import Project
 from svclint.reading import MAX_FILE_BYTES, ReadError
 from svclint.rendered import RenderedMap
+from svclint.reporting import apply_policy
 from svclint.settings import Settings
-from svclint.suppress import apply_policy
 
 
 def lint_sources(sources: Sequence[tuple[str, bytes | ReadError]], settings: Settings | None = None,

@@ -28,10 +28,10 @@ from svclint.loader import (
     parse_part,
 )
 from svclint.model import KubeObject
+from svclint.pickling import shippable
 from svclint.positions import SourceText
 from svclint.reading import MAX_FILE_BYTES, ReadError, decode, read_source
 from svclint.settings import Settings
-from svclint.shipping import shippable
 from svclint.yamlparse import YamlDocument, part_starts, split_stream
 
 #: Below this much input, a process pool costs more than it saves (see benchmarks/RESULTS.md).

@@ -8,7 +8,7 @@ parser stopped at a syntax error, nothing after the last complete document can b
 so no directive is read there.
 
 What a directive means (which findings it suppresses, whether its rules exist) is decided
-later, in ``svclint.suppress``; this module only finds and splits them.
+later, in ``svclint.reporting``; this module only finds and splits them.
 """
 
 from __future__ import annotations

@@ -14,11 +14,11 @@ from svclint.diagnostics import Diagnostic, Span
 from svclint.directives import MARKER, Directive, scan
 from svclint.kinds import is_analysed, is_custom_resource
 from svclint.model import KubeObject, mapping, sequence
+from svclint.pickling import shippable
 from svclint.positions import SourceText, point_span
 from svclint.reading import MAX_FILE_BYTES, DecodeError, ReadError, decode
 from svclint.rendered import Segment, find_segments
-from svclint.shipping import shippable
-from svclint.structure import Violation, validate
+from svclint.schema_gate import Violation, validate
 from svclint.yamlparse import YamlDocument, parse_stream, part_starts, split_stream
 
 # Template syntax in a structural place: a line, key, value or list item that starts with it.

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from svclint.diagnostics import JsonPath, ObjectRef, Span
 from svclint.k8s import string_map
 from svclint.kinds import template_path
+from svclint.pickling import shippable
 from svclint.positions import SourceText, resolve_span
-from svclint.shipping import shippable
 from svclint.yamlparse import YamlDocument
 
 if TYPE_CHECKING:
-    from svclint.structure import Violation
+    from svclint.schema_gate import Violation
 
 _ANY = re.compile(r".*", re.DOTALL)
 _DIGITS = re.compile(r"[0-9]+")

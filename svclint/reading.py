@@ -9,8 +9,8 @@ from typing import BinaryIO
 
 from svclint.diagnostics import Span
 from svclint.discovery import Source
+from svclint.pickling import shippable
 from svclint.positions import point_span
-from svclint.shipping import shippable
 
 
 @shippable

@@ -34,7 +34,7 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 
-from svclint.shipping import shippable
+from svclint.pickling import shippable
 
 #: (line, column, end_line, end_column), all 0-based.
 Region = tuple[int, int, int, int]

@@ -7,7 +7,7 @@ import pytest
 from svclint.catalog import load_catalog
 from svclint.kinds import KINDS, UnknownKind, lookup, template_path, workload_template
 from svclint.resources import data_dir
-from svclint.structure import fast_validator, reference_validator
+from svclint.schema_gate import fast_validator, reference_validator
 
 
 @pytest.mark.parametrize("rule", [rule for rule in load_catalog() if rule.kinds], ids=lambda rule: rule.name)

@@ -163,7 +163,7 @@ def test_a_run_leaves_no_reference_cycles_behind() -> None:
 
 
 def test_values_sent_to_and_from_workers_survive_pickling() -> None:
-    # shipping.shippable pickles them as constructor calls: every field must come back, in order.
+    # pickling.shippable pickles them as constructor calls: every field must come back, in order.
     text = _manifests(2).replace("30001", "99")
     check = object_checker(Settings(), load_catalog(), discover_checks())
     shipped = load_file("a.yaml", text.encode(), 0, loader.LoadOptions(), check, ship=True)

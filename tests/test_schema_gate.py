@@ -1,4 +1,4 @@
-"""The schema gate (svclint/structure.py): a fast predicate, jsonschema as the reference.
+"""The schema gate (svclint/schema_gate.py): a fast predicate, jsonschema as the reference.
 
 The fast path may only ever say "valid" when jsonschema says so, and must say so for every
 valid object without integral floats (else every run would take the slow path). Proven here on
@@ -29,7 +29,7 @@ from test_k8s_schemas import (
     yaml_value,
 )
 
-from svclint.structure import _Compiler, _violation, fast_validator, reference_validator, validate
+from svclint.schema_gate import _Compiler, _violation, fast_validator, reference_validator, validate
 
 
 def _has_float(value: Any, integral_only: bool = False) -> bool:

@@ -1,11 +1,11 @@
-"""Structural validation of Services and workloads against ``schemas/k8s/*.json``.
+"""The schema gate: structural validation of Services and workloads against ``schemas/k8s/*.json``.
 
 python-jsonschema is the reference and the source of every message, but it is slow (hundreds
 of objects per second). Almost every object is valid, so each schema is also compiled into a
 tree of small predicates that answers "certainly valid" fast; jsonschema only runs on the rest.
 The predicates are conservative: where they are unsure (an integral float such as ``80.0``, an
 enum with non-string members) they answer "not certain", and jsonschema decides.
-tests/test_structure.py proves that the two agree on every schema test case.
+tests/test_schema_gate.py proves that the two agree on every schema test case.
 
 An object that violates the schema is reported once per violation (``schema-violation``) and is
 not handed to the rules; the indexes see a copy with the invalid values removed (so a Service
