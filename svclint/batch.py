@@ -1,7 +1,7 @@
 """Load many sources, in one process or a pool, with the same result either way.
 
 The work is cut into tasks that do not depend on the number of jobs: a whole file, or one part
-of a big multi-document file (yamlparse.split_stream). Tasks run in order in this process, or
+of a big multi-document file (streams.split_stream). Tasks run in order in this process, or
 spread over a process pool; results are put back in input order and parts joined per file.
 """
 
@@ -32,7 +32,8 @@ from svclint.pickling import shippable
 from svclint.positions import SourceText
 from svclint.reading import MAX_FILE_BYTES, ReadError, decode, read_source
 from svclint.settings import Settings
-from svclint.yamlparse import YamlDocument, part_starts, split_stream
+from svclint.streams import part_starts, split_stream
+from svclint.yamlparse import YamlDocument
 
 #: Below this much input, a process pool costs more than it saves (see benchmarks/RESULTS.md).
 PARALLEL_MIN_BYTES = 2_000_000

@@ -19,7 +19,8 @@ from svclint.positions import SourceText, point_span
 from svclint.reading import MAX_FILE_BYTES, DecodeError, ReadError, decode
 from svclint.rendered import Segment, find_segments
 from svclint.schema_gate import Violation, validate
-from svclint.yamlparse import YamlDocument, parse_stream, part_starts, split_stream
+from svclint.streams import part_starts, split_stream
+from svclint.yamlparse import YamlDocument, parse_stream
 
 # Template syntax in a structural place: a line, key, value or list item that starts with it.
 # `{{ $labels.x }}` inside quoted strings (alert rules, dashboards) is data. Only consulted for
@@ -62,7 +63,7 @@ class LoadedFile:
     segments: tuple[Segment, ...] = ()  # rendered input: the documents helm says it rendered from a template
 
 
-#: Files above twice this size are parsed in parts (see yamlparse.split_stream).
+#: Files above twice this size are parsed in parts (see streams.split_stream).
 PART_SIZE = 1_000_000
 
 

@@ -8,7 +8,8 @@ when a finding needs it; ``resolve_span`` applies the placement policy (docs/arc
 from __future__ import annotations
 
 from svclint.diagnostics import JsonPath, Span
-from svclint.yamlparse import Region, YamlDocument, has_odd_breaks, parse_stream
+from svclint.streams import has_odd_breaks
+from svclint.yamlparse import Region, YamlDocument, parse_stream
 
 
 class SourceText:

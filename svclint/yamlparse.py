@@ -10,6 +10,11 @@ data, so parsed files can cross process boundaries. Positions are 0-based ints h
 Scalars are resolved with the YAML 1.2 core schema. Explicit tags other than the core ones
 (``!!python/object``, ``!Ref``, ...) are never constructed: their text is kept as a string.
 Aliases share the anchored value instead of copying it, so an alias bomb costs nothing.
+
+Longer than svclint's other modules on purpose: the general builder (``_DocumentBuilder``, with
+positions, duplicate keys, merge keys and aliases) and the fast loop for documents without
+positions (``_build_values``, which gives up to the general one on anything unusual) must agree
+value for value, so they live side by side (tests/test_quick_parse.py holds them equal).
 """
 
 from __future__ import annotations
@@ -72,7 +77,7 @@ class YamlProblem:
 class YamlDocument:
     """One document of a stream: its plain value, the positions shadowing it, and its region."""
 
-    index: int  # within the parsed text (a part of a file, see split_stream)
+    index: int  # within the parsed text (a part of a file, see streams.split_stream)
     value: Any
     positions: Positions | None  # None when the document is a scalar, or was parsed without positions
     region: Region
@@ -356,7 +361,7 @@ def parse_stream(text: str, cache: dict[str, Any] | None = None, line_offset: in
     The C parser (libyaml, YAML 1.1 scanning rules) rejects a few inputs that YAML 1.2 and
     kubectl accept, such as ``[host:80]`` in flow style; only when it fails is the text parsed
     again with ruamel.yaml's pure-Python parser, whose verdict then stands. ``line_offset``
-    says where ``text`` starts in its file (see split_stream).
+    says where ``text`` starts in its file (see streams.split_stream).
 
     ``positions=False``: documents come without position tables (``positions`` is None, the
     ``region`` is there), to be parsed again for positions only if a finding needs them. Text
@@ -372,62 +377,6 @@ def parse_stream(text: str, cache: dict[str, Any] | None = None, line_offset: in
     if any(p.kind == "syntax" for p in result.problems):
         result = _build(_pure_events(text), cache, line_offset)
     return result
-
-
-_LONE_CR = re.compile("\r(?!\n)")
-
-
-def has_odd_breaks(text: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether ``text[start:end]`` has line breaks that libyaml counts besides LF and CRLF (CR,
-    NEL, LS, PS): line numbers cannot be found by counting LFs there.
-
-    Substring searches first: a regex with alternatives scans text ten times slower.
-    """
-    end = len(text) if end is None else end
-    if text.find("\r", start, end) != -1 and _LONE_CR.search(text, start, end):
-        return True
-    return any(text.find(ch, start, end) != -1 for ch in "\x85\u2028\u2029")
-
-
-def split_stream(text: str, part_size: int) -> list[tuple[str, int]]:
-    """Cut a multi-document stream into parts of about ``part_size`` characters, each with the
-    number of lines before it, so big files can be parsed in pieces (and in parallel).
-
-    A line starting with ``---`` is a document start wherever it appears (YAML forbids it
-    inside block and quoted scalars), so cutting there cannot change any document. Streams
-    with directives (``%YAML``) are left whole, as a directive belongs to the next document, and
-    so are streams with line breaks other than LF and CRLF, which would shift the line count.
-    """
-    if len(text) < 2 * part_size or text.startswith("%") or "\n%" in text or has_odd_breaks(text):
-        return [(text, 0)]
-    parts: list[tuple[str, int]] = []
-    start = line = 0
-    while (cut := _document_start(text, start + part_size)) != -1:
-        parts.append((text[start:cut], line))
-        line += text.count("\n", start, cut)
-        start = cut
-    parts.append((text[start:], line))
-    return parts
-
-
-def _document_start(text: str, position: int) -> int:
-    """Where the first line at or after ``position`` that is a document start (``---`` and then
-    a space, a line break or the end) begins; -1 when there is none."""
-    while (found := text.find("\n---", position - 1)) != -1:
-        after = found + 4
-        if after == len(text) or text[after] in " \t\r\n":
-            return found + 1
-        position = after
-    return -1
-
-
-def part_starts(parts: list[tuple[str, int]]) -> tuple[int, ...]:
-    """Where each part of ``split_stream`` starts in the text (they are contiguous)."""
-    starts, start = [], 0
-    for text, _ in parts:
-        starts.append(start)
-        start += len(text)
-    return tuple(starts)
 
 
 def _build(next_event: Callable[[], Event], cache: dict[str, Any], line_offset: int = 0) -> ParseResult:

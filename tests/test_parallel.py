@@ -18,7 +18,7 @@ from svclint.checks import discover_checks
 from svclint.discovery import Source
 from svclint.engine import object_checker
 from svclint.settings import Settings
-from svclint.yamlparse import split_stream
+from svclint.streams import split_stream
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

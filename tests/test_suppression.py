@@ -185,7 +185,7 @@ def test_no_comment_is_read_after_a_syntax_error(workdir: Path) -> None:
 
 
 def test_comments_in_a_file_parsed_in_parts_keep_their_lines(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Big multi-document files are parsed in parts (see yamlparse.split_stream); each part's
+    # Big multi-document files are parsed in parts (see streams.split_stream); each part's
     # comments must land on the file's lines, not the part's.
     monkeypatch.setattr(loader, "PART_SIZE", 100)
     document = NOT_ALLOWED.format(comment="")
