@@ -104,3 +104,14 @@ def test_formatters_and_the_baseline_read_the_output_types_not_the_pipeline() ->
     assert {module: sorted(_reaches(graph, module) & {"svclint.api", "svclint.engine", "svclint.loader"})
             for module in users} == {module: [] for module in users}
 
+
+
+def test_every_package_is_listed_for_the_wheel() -> None:
+    # pyproject.toml lists packages by name (the data packages map to rules/ and schemas/): a
+    # new rule family or index package left out would be missing from every install.
+    import tomllib
+
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    present = {_module_name(path.parent / "__init__.py") for path in PACKAGE.rglob("__init__.py")}
+    assert sorted(present - listed) == []
