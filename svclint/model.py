@@ -195,6 +195,12 @@ def port_protocol(port: Mapping[str, Any]) -> str:
     return value if isinstance(value, str) and value else "TCP"
 
 
+def port_name(port: Mapping[str, Any]) -> str | None:
+    """A Service or container port's name; None when it has none ("" is no name to the API server)."""
+    value = port.get("name")
+    return value if isinstance(value, str) and value else None
+
+
 def _declared_ports(pod_spec: Mapping[str, Any]) -> tuple[ContainerPort, ...]:
     found: list[ContainerPort] = []
     for field_name in ("containers", "initContainers"):
@@ -204,9 +210,9 @@ def _declared_ports(pod_spec: Mapping[str, Any]) -> tuple[ContainerPort, ...]:
                 continue  # only sidecars serve traffic
             for port in sequence(container.get("ports")):
                 if isinstance(port, dict):
-                    number, name = port.get("containerPort"), port.get("name")
-                    found.append(ContainerPort(number if type(number) is int else None,
-                                               name if isinstance(name, str) else None, port_protocol(port)))
+                    number = port.get("containerPort")
+                    found.append(ContainerPort(number if type(number) is int else None, port_name(port),
+                                               port_protocol(port)))
     return tuple(found)
 
 

@@ -19,6 +19,7 @@ from svclint.model import (
     PodTemplate,
     get,
     mapping,
+    port_name,
     port_protocol,
     sequence,
 )
@@ -30,12 +31,6 @@ HOOKS = ("postStart", "preStop")
 PROBE_ACTIONS = ("exec", "httpGet", "tcpSocket", "grpc")
 HOOK_ACTIONS = ("exec", "httpGet", "tcpSocket", "sleep")
 PORT_ACTIONS = ("httpGet", "tcpSocket", "grpc")
-
-
-def port_name(port: Mapping[str, Any]) -> str | None:
-    """A port's name; None when it has none ("" is no name to the API server)."""
-    value = port.get("name")
-    return value if isinstance(value, str) and value else None
 
 
 def repeats(keys: Iterable[tuple[int, K | None]]) -> Iterator[tuple[int, int, K]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from svclint.checks import ObjectContext, check
-from svclint.checks.ports.common import port_name, repeats
+from svclint.checks.ports.common import repeats
 from svclint.findings import Finding, RelatedFinding
 from svclint.k8s import (
     is_port_number,
@@ -13,6 +13,7 @@ from svclint.k8s import (
 )
 from svclint.model import (
     KubeObject,
+    port_name,
     port_protocol,
     service_ports,
     service_type,

@@ -12,7 +12,6 @@ from svclint.checks.ports.common import (
     pod_containers,
     pod_spec_of,
     port_handlers,
-    port_name,
     rejection_consequence,
 )
 from svclint.diagnostics import JsonPath
@@ -27,6 +26,7 @@ from svclint.k8s import (
 )
 from svclint.model import (
     KubeObject,
+    port_name,
     sequence,
     service_ports,
 )

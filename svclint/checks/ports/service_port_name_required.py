@@ -6,7 +6,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from svclint.checks import ObjectContext, check
-from svclint.checks.ports.common import port_name
 from svclint.findings import Finding
 from svclint.k8s import (
     dns1123_label_problems,
@@ -15,6 +14,7 @@ from svclint.k8s import (
 )
 from svclint.model import (
     KubeObject,
+    port_name,
     port_protocol,
     service_ports,
 )
