@@ -82,7 +82,7 @@ def load_all(sources: Sequence[Source], settings: Settings, stdin: bytes | None 
         raw = read_source(source, data, max_bytes)
         text = decode(raw) if isinstance(raw, bytes) else None
         if not isinstance(text, str):  # unreadable or undecodable: load_source says so
-            finished[index] = load_source(source.path, raw, index, _options(settings, max_bytes))
+            finished[index] = load_source(source.path, raw, index, LoadOptions(settings.default_namespace))
             continue
         split = split_stream(text, PART_SIZE)
         texts[index] = SourceText(text, part_starts(split))
@@ -119,13 +119,9 @@ def _run(tasks: list[Task], settings: Settings, max_bytes: int, jobs: int) -> li
         return [result for batch in done_batches for result in batch]
 
 
-def _options(settings: Settings, max_bytes: int) -> LoadOptions:
-    return LoadOptions(settings.default_namespace, max_bytes)
-
-
 def _work(tasks: list[Task], settings: Settings, max_bytes: int, ship: bool) -> list[LoadedFile | PartResult]:
     """Load the tasks; ``ship``: the results go to another process (see ``_shipped``)."""
-    options = _options(settings, max_bytes)  # one scalar memo for the tasks of a batch
+    options = LoadOptions(settings.default_namespace)  # one scalar memo for the tasks of a batch
     check = object_checker(settings, load_catalog(), discover_checks())
     results: list[LoadedFile | PartResult] = []
     for task in tasks:

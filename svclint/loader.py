@@ -16,7 +16,7 @@ from svclint.kinds import is_analysed, is_custom_resource
 from svclint.model import KubeObject, mapping, sequence
 from svclint.pickling import shippable
 from svclint.positions import SourceText, point_span
-from svclint.reading import MAX_FILE_BYTES, DecodeError, ReadError, decode
+from svclint.reading import DecodeError, ReadError, decode
 from svclint.rendered import Segment, find_segments
 from svclint.schema_gate import Violation, validate
 from svclint.streams import part_starts, split_stream
@@ -30,10 +30,9 @@ _TEMPLATE = re.compile(r"^[ \t]*\{\{|(?:^[ \t]*-|:)[ \t]+\{\{", re.MULTILINE)
 
 @dataclass(frozen=True, slots=True)
 class LoadOptions:
-    """How files are loaded: the same for every file of a run."""
+    """How file contents become objects: the same for every file of a run."""
 
     default_namespace: str = "default"
-    max_bytes: int = MAX_FILE_BYTES  # larger files are reported, not read (--max-file-size)
     #: Plain scalar text -> its resolved value: a memo of a pure function, shared by the files
     #: one process loads (a worker's batch), so sharing it changes no result.
     scalars: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
