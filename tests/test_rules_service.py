@@ -1,10 +1,11 @@
 """The API-server parity rules, as documentation: a manifest in, the exact diagnostics out.
 
-node-port-outside-static-band (SVC304), healthCheckNodePort as a node port claim (SVC301, SVC302),
 headless-service-type (SVC501), service-ports-required (SVC502), invalid-service-field (SVC503),
 duplicate-object (SVC601) and ``svclint check --kube-version``. Expectations are
 ``(rule, line, column)``, 1-based, line 1 being the first line of the manifest. The cases of
-invalid-label (SVC103) and job-selector-not-allowed (SVC104) are fixtures in tests/rules/.
+invalid-label (SVC103), job-selector-not-allowed (SVC104), healthCheckNodePort as a node port claim
+(SVC301, SVC302) and node-port-outside-static-band (SVC304) are fixtures in tests/rules/; the static
+band formula, called directly, stays here.
 """
 
 from __future__ import annotations
@@ -35,66 +36,9 @@ HEALTH_CHECK = """
 """
 
 
-def test_health_check_node_port_outside_the_range() -> None:
-    text = HEALTH_CHECK.format(type="LoadBalancer", policy="Local", health=5000)
-    [d] = lint(text)
-    assert (d.rule, d.span.line, d.span.column) == ("node-port-out-of-range", 8, 24)
-    assert d.message.startswith("healthCheckNodePort 5000 is outside the cluster's NodePort range 30000-32767")
-    assert d.help is not None and "omit healthCheckNodePort" in d.help
-
-
-def test_health_check_node_port_equal_to_a_node_port_of_its_own_service() -> None:
-    [d] = lint(HEALTH_CHECK.format(type="LoadBalancer", policy="Local", health=30080))
-    assert (d.rule, d.span.line, d.span.column) == ("node-port-collision", 8, 24)
-    assert d.message.startswith(
-        "healthCheckNodePort 30080 is already used by ports[0] (port 80) of this Service; it comes "
-        "from the same pool as the nodePorts")
-    assert [(r.message, r.span.line) for r in d.related] == [("nodePort 30080 first used here", 9)]
-
-
-def test_a_node_port_colliding_with_an_earlier_health_check_node_port() -> None:
-    text = HEALTH_CHECK.format(type="LoadBalancer", policy="Local", health=30081) + AUTO.replace(
-        "[{port: 8080}]", "[{port: 80, nodePort: 30081}]")
-    [d] = lint(text)
-    assert (d.rule, d.span.line, d.span.column) == ("node-port-collision", 18, 32)
-    assert d.message.startswith("nodePort 30081 is already used by Service default/lb; nodePorts are cluster-wide")
-    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
-        ("healthCheckNodePort 30081 first used here", 8, 24)]
-
-
-@pytest.mark.parametrize(("service_type", "policy"), [("LoadBalancer", "Cluster"), ("NodePort", "Local")])
-def test_an_unneeded_health_check_node_port_is_not_a_claim(service_type: str, policy: str) -> None:
-    # Nothing is allocated for it: the API server rejects the field itself (invalid-service-field).
-    text = HEALTH_CHECK.format(type=service_type, policy=policy, health=5000)
-    assert found(text) == [("invalid-service-field", 8, 3)]
-
-
 # ================================================================================================
 # node-port-outside-static-band
 # ================================================================================================
-
-#: A NodePort Service whose node port the cluster picks: the competitor of hand-picked ports.
-AUTO = """\
-    ---
-    apiVersion: v1
-    kind: Service
-    metadata:
-      name: auto
-      namespace: other
-    spec:
-      type: NodePort
-      ports: [{port: 8080}]
-"""
-
-EXPLICIT = """
-    apiVersion: v1
-    kind: Service
-    metadata:
-      name: web
-    spec:
-      type: NodePort
-      ports: [{{port: 80, nodePort: {node_port}}}]
-"""
 
 
 def test_default_static_band_is_30000_to_30085() -> None:
@@ -110,108 +54,6 @@ def test_default_static_band_is_30000_to_30085() -> None:
 ])
 def test_static_band_size_formula(low: int, high: int, band: int) -> None:
     assert static_band_size(low, high) == band
-
-
-def test_node_port_above_the_static_band_with_an_auto_allocated_one_in_the_inputs() -> None:
-    text = EXPLICIT.format(node_port=31080) + AUTO
-    [d] = lint(text)
-    assert (d.rule, d.severity.label, d.span.line, d.span.column) == ("node-port-outside-static-band", "info", 7, 32)
-    assert d.message == (
-        "nodePort 31080 is in 30086-32767, where the cluster auto-allocates node ports first, and Service "
-        "other/auto gets one auto-allocated: if that Service (or any other in the cluster) is created "
-        "first, it may take 31080, and the API server then rejects this one (\"provided port is already "
-        "allocated\")"
-    )
-    assert d.help == (
-        "pick a port in the static band 30000-30085, which auto-allocation uses only when the rest is "
-        "full, or omit nodePort to let the cluster choose"
-    )
-    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [("node port auto-allocated here", 16, 11)]
-
-
-def test_a_service_that_auto_allocates_a_port_itself_is_not_told_to_race_itself() -> None:
-    # Regression: the message named this Service as "that Service ... created first".
-    text = EXPLICIT.format(node_port=31080).replace("[{port: 80, nodePort: 31080}]",
-                                                    "[{name: a, port: 80, nodePort: 31080}, {name: b, port: 81}]")
-    [d] = lint(text)
-    assert d.rule == "node-port-outside-static-band"
-    assert d.message.startswith(
-        "nodePort 31080 is in 30086-32767, where the cluster auto-allocates node ports first, and this Service "
-        "gets one auto-allocated too: if another Service that does is created first, it may take 31080")
-
-
-@pytest.mark.parametrize(("node_port", "expected"), [
-    (30000, []),
-    (30085, []),
-    (30086, [("node-port-outside-static-band", 7, 32)]),
-    (32767, [("node-port-outside-static-band", 7, 32)]),
-])
-def test_static_band_bounds(node_port: int, expected: list[tuple[str, int, int]]) -> None:
-    assert found(EXPLICIT.format(node_port=node_port) + AUTO) == expected
-
-
-@pytest.mark.parametrize("node_port", [30000, 32767])
-def test_range_ends_without_auto_allocation_are_clean(node_port: int) -> None:
-    # Trap: both ends of the range are valid, and nothing in the inputs competes for the port.
-    assert found(EXPLICIT.format(node_port=node_port)) == []
-
-
-def test_node_port_zero_means_unset_and_is_auto_allocated() -> None:
-    assert found(EXPLICIT.format(node_port=0)) == []
-    # A nodePort of 0 is the competitor, not a claim.
-    assert found(EXPLICIT.format(node_port=0) + AUTO.replace("[{port: 8080}]", "[{port: 8080, nodePort: 31000}]")) == [
-        ("node-port-outside-static-band", 16, 34),
-    ]
-
-
-def test_entries_sharing_an_explicit_node_port_are_not_auto_allocated() -> None:
-    # The UDP entry inherits the TCP entry's nodePort (same `port`): nothing is auto-allocated.
-    ports = "[{name: tcp, port: 53, nodePort: 30053}, {name: udp, port: 53, protocol: UDP}]"
-    assert found(EXPLICIT.format(node_port=31080) + AUTO.replace("[{port: 8080}]", ports)) == []
-    # A UDP entry of another port gets its own, auto-allocated.
-    other = ports.replace("port: 53, protocol", "port: 54, protocol")
-    assert found(EXPLICIT.format(node_port=31080) + AUTO.replace("[{port: 8080}]", other)) == [
-        ("node-port-outside-static-band", 7, 32),
-    ]
-
-
-def test_load_balancer_without_node_port_allocation_allocates_nothing() -> None:
-    text = EXPLICIT.format(node_port=31080) + AUTO.replace(
-        "type: NodePort", "type: LoadBalancer\n      allocateLoadBalancerNodePorts: false")
-    assert found(text) == []
-    assert found(text.replace("false", "true")) == [("node-port-outside-static-band", 7, 32)]
-
-
-def test_an_auto_allocated_health_check_node_port_competes_too() -> None:
-    text = EXPLICIT.format(node_port=31080) + AUTO.replace(
-        "type: NodePort",
-        "type: LoadBalancer\n      allocateLoadBalancerNodePorts: false\n      externalTrafficPolicy: Local")
-    [d] = lint(text)
-    assert d.rule == "node-port-outside-static-band"
-    assert [(r.message, r.span.line) for r in d.related] == [("node port auto-allocated here", 17)]
-
-
-def test_explicit_health_check_node_port_above_the_band() -> None:
-    text = HEALTH_CHECK.format(type="LoadBalancer", policy="Local", health=32000) + AUTO
-    [d] = lint(text)
-    assert (d.rule, d.span.line, d.span.column) == ("node-port-outside-static-band", 8, 24)
-    assert d.message.startswith("healthCheckNodePort 32000 is in 30086-32767")
-
-
-@pytest.mark.parametrize(("version", "expected"), [
-    ((1, 27), []),  # KEP-3668 alpha, off: allocation was random over the whole range
-    ((1, 28), [("node-port-outside-static-band", 7, 32)]),
-    ((1, 34), [("node-port-outside-static-band", 7, 32)]),
-])
-def test_static_band_exists_from_kubernetes_1_28(version: tuple[int, int], expected: list[tuple[str, int, int]]) -> None:
-    assert found(EXPLICIT.format(node_port=31080) + AUTO, kube_version=version) == expected
-
-
-def test_static_band_follows_the_configured_range() -> None:
-    text = EXPLICIT.format(node_port=20128) + AUTO
-    assert found(text, node_port_range=(20000, 24095)) == [("node-port-outside-static-band", 7, 32)]
-    assert found(text.replace("20128", "20127"), node_port_range=(20000, 24095)) == []
-    assert found(EXPLICIT.format(node_port=30015) + AUTO, node_port_range=(30000, 30015)) == []
 
 
 # ================================================================================================
