@@ -1,11 +1,11 @@
 """The API-server parity rules, as documentation: a manifest in, the exact diagnostics out.
 
-headless-service-type (SVC501), service-ports-required (SVC502), invalid-service-field (SVC503),
-duplicate-object (SVC601) and ``svclint check --kube-version``. Expectations are
-``(rule, line, column)``, 1-based, line 1 being the first line of the manifest. The cases of
-invalid-label (SVC103), job-selector-not-allowed (SVC104), healthCheckNodePort as a node port claim
-(SVC301, SVC302) and node-port-outside-static-band (SVC304) are fixtures in tests/rules/; the static
-band formula, called directly, stays here.
+invalid-service-field (SVC503), duplicate-object (SVC601) and ``svclint check --kube-version``.
+Expectations are ``(rule, line, column)``, 1-based, line 1 being the first line of the manifest.
+The cases of invalid-label (SVC103), job-selector-not-allowed (SVC104), healthCheckNodePort as a
+node port claim (SVC301, SVC302), node-port-outside-static-band (SVC304), headless-service-type
+(SVC501) and service-ports-required (SVC502) are fixtures in tests/rules/; the static band formula,
+called directly, stays here.
 """
 
 from __future__ import annotations
@@ -54,167 +54,6 @@ def test_default_static_band_is_30000_to_30085() -> None:
 ])
 def test_static_band_size_formula(low: int, high: int, band: int) -> None:
     assert static_band_size(low, high) == band
-
-
-# ================================================================================================
-# headless-service-type
-# ================================================================================================
-
-HEADLESS = """
-    apiVersion: v1
-    kind: Service
-    metadata:
-      name: db
-    spec:
-      type: {type}
-      clusterIP: None
-      ports: [{{port: 5432}}]
-"""
-
-
-@pytest.mark.parametrize("service_type", ["NodePort", "LoadBalancer"])
-def test_headless_node_port_or_load_balancer(service_type: str) -> None:
-    text = HEADLESS.format(type=service_type)
-    [d] = lint(text)
-    assert (d.rule, d.span.line, d.span.column) == ("headless-service-type", 7, 14)
-    assert d.message == (
-        f"clusterIP None (headless) may not be used with type {service_type}: the API server rejects the "
-        f"Service (\"may not be set to 'None' for {service_type} services\")"
-    )
-    assert text_at(text, d) == "None"
-
-
-def test_cluster_ips_without_cluster_ip_is_rejected_before_the_headless_check() -> None:
-    # Regression: this was reported as headless-service-type, whose message the user never sees:
-    # the allocator's check of clusterIPs runs first (ValidateServiceClusterIPsRelatedFields).
-    text = HEADLESS.format(type="NodePort").replace("clusterIP: None", "clusterIPs: [None]")
-    [d] = lint(text)
-    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 7, 3)
-    assert text_at(text, d) == "clusterIPs"
-    assert d.message == (
-        "clusterIPs is set but clusterIP is not: the API server rejects the Service (spec.clusterIPs: "
-        "\"must be empty when `clusterIP` is not specified\")")
-    assert d.help == "set `clusterIP: None` as well (clusterIPs then lists it first), or remove clusterIPs"
-
-
-def test_cluster_ips_must_start_with_the_cluster_ip() -> None:
-    text = """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: db
-        spec:
-          clusterIP: 10.96.0.10
-          clusterIPs: ["fd00::10", 10.96.0.10]
-          ports: [{port: 5432}]
-    """
-    [d] = lint(text)
-    assert (d.rule, d.span.line, d.span.column) == ("invalid-service-field", 7, 16)
-    assert d.message.startswith("clusterIPs starts with 'fd00::10', not with clusterIP '10.96.0.10'")
-
-
-@pytest.mark.parametrize("ips", [
-    "clusterIP: 10.96.0.10\n  clusterIPs: [10.96.0.10, \"fd00::10\"]",
-    "clusterIP: None\n  clusterIPs: [None]",
-    "clusterIP: 10.96.0.10",
-    "clusterIPs: []",
-])
-def test_cluster_ips_that_agree_with_the_cluster_ip(ips: str) -> None:
-    assert found(f"""
-apiVersion: v1
-kind: Service
-metadata:
-  name: db
-spec:
-  {ips}
-  ports: [{{port: 5432}}]
-""") == []
-
-
-def test_headless_cluster_ip_service_is_fine() -> None:
-    assert found(HEADLESS.format(type="ClusterIP")) == []
-
-
-def test_headless_external_name_is_only_the_external_name_rule() -> None:
-    text = HEADLESS.format(type="ExternalName").replace("ports:", "externalName: db.example.com\n      ports:")
-    assert found(text) == [("external-name-forbidden-field", 7, 3)]
-
-
-# ================================================================================================
-# service-ports-required
-# ================================================================================================
-
-
-def test_service_without_ports() -> None:
-    text = """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          type: NodePort
-    """
-    [d] = lint(text)
-    assert (d.rule, d.span.line, d.span.column) == ("service-ports-required", 5, 1)
-    assert d.message.startswith("the Service has no ports: only headless (clusterIP: None) and ExternalName")
-    assert text_at(text, d) == "spec"
-
-
-def test_empty_ports_list_points_at_the_key() -> None:
-    assert found("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          ports: []
-    """) == [("service-ports-required", 6, 3)]
-
-
-@pytest.mark.parametrize("spec", [
-    "clusterIP: None",  # headless: DNS records only
-    "{clusterIP: None, ports: null}",
-    "{type: ExternalName, externalName: db.example.com}",
-    "{clusterIPs: [None], clusterIP: None}",
-])
-def test_services_that_may_omit_ports(spec: str) -> None:
-    assert found(f"""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: db
-        spec: {spec}
-    """.replace("spec: clusterIP", "spec:\n          clusterIP")) == []
-
-
-def test_a_service_document_without_spec_is_a_fragment_not_reported() -> None:
-    # e.g. a kustomize patch that only adds annotations; the API server would want ports.
-    assert found("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-          annotations: {prometheus.io/scrape: "true"}
-    """) == []
-
-
-def test_service_without_selector_still_needs_ports_but_is_fine_with_them() -> None:
-    # Trap: no selector means endpoints are managed by hand, not that ports are optional.
-    text = """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: legacy-db
-        spec:
-          ports: [{port: 5432}]
-    """
-    assert found(text) == []
-    assert found(text.replace("ports: [{port: 5432}]", "type: ClusterIP")) == [("service-ports-required", 5, 1)]
-
-
-def test_headless_node_port_without_ports_is_only_the_type_problem() -> None:
-    text = HEADLESS.format(type="NodePort").replace("  ports: [{port: 5432}]\n", "")
-    assert found(text) == [("headless-service-type", 7, 14)]
 
 
 # ================================================================================================
