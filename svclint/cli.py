@@ -228,60 +228,25 @@ def write_baseline(
     raise typer.Exit(result.exit_code(None))
 
 
-def _split(values: list[str] | None) -> tuple[str, ...]:
-    """``--select a,b --select c`` -> (a, b, c)."""
-    return tuple(item.strip() for value in values or () for item in value.split(",") if item.strip())
-
-
 def _configure(config_file: Path | None, no_config: bool, node_port_range: str | None,
                default_namespace: str | None, kube_version: str | None, select: list[str] | None, extend_select: list[str] | None,
                ignore: list[str] | None, context: list[str] | None, baseline: Path | None,
                *, use_baseline: bool = True) -> tuple[Config, Settings, Policy]:
-    """The configuration file, with the command line on top: run settings and report policy."""
-    import dataclasses
-
-    from svclint.baseline import BaselineError, read_baseline
+    """The run's configuration, settings and policy (``svclint.options``); exit 2 on a mistake."""
     from svclint.catalog import load_catalog
-    from svclint.config import Config, ConfigError, Selection, check_selectors, find_config, load_config
-    from svclint.k8s import dns1123_label_problems
-    from svclint.policy import build_policy
-    from svclint.settings import parse_kube_version, parse_port_range
+    from svclint.config import ConfigError
+    from svclint.options import CommandLine, resolve
 
-    catalog = load_catalog()
-    selection = Selection(select=_split(select) if select is not None else None,
-                          extend_select=_split(extend_select), ignore=_split(ignore))
+    flags = CommandLine(
+        config_file=None if config_file is None else str(config_file), no_config=no_config,
+        node_port_range=node_port_range, default_namespace=default_namespace, kube_version=kube_version,
+        select=select, extend_select=extend_select or [], ignore=ignore or [], context=context or [],
+        baseline=None if baseline is None else str(baseline), use_baseline=use_baseline,
+    )
     try:
-        if config_file is not None and no_config:
-            raise ConfigError("--config and --no-config exclude each other")
-        found = None if no_config else str(config_file) if config_file is not None else find_config(".")
-        config = load_config(found, catalog) if found is not None else Config()
-        for option, selectors in (("--select", selection.select or ()), ("--extend-select", selection.extend_select),
-                                  ("--ignore", selection.ignore)):
-            check_selectors(option, selectors, catalog)
-        baseline_file = str(baseline) if baseline is not None else config.baseline if use_baseline else None
-        recorded = read_baseline(baseline_file) if baseline_file is not None else None
-    except (ConfigError, BaselineError) as error:
+        return resolve(flags, load_catalog())
+    except ConfigError as error:
         raise _fail(str(error)) from None
-    settings = config.settings()
-    if node_port_range is not None:
-        try:
-            settings = dataclasses.replace(settings, node_port_range=parse_port_range(node_port_range))
-        except ValueError as error:
-            raise _fail(f"--node-port-range: {error}") from None
-    if default_namespace is not None:
-        if not default_namespace:
-            raise _fail("--default-namespace must not be empty")
-        if dns1123_label_problems(default_namespace):  # as the configuration's default-namespace
-            raise _fail(f"--default-namespace: {default_namespace!r} is not a namespace name (lowercase letters, "
-                        "digits and '-', at most 63 characters)")
-        settings = dataclasses.replace(settings, default_namespace=default_namespace)
-    if kube_version is not None:
-        try:
-            settings = dataclasses.replace(settings, kube_version=parse_kube_version(kube_version))
-        except ValueError as error:
-            raise _fail(f"--kube-version: {error}") from None
-    policy = build_policy(config, selection, catalog, context=tuple(context or ()), baseline=recorded)
-    return config, settings, policy
 
 
 def _lint(paths: list[str] | None, project: bool, stdin_filename: str | None, settings: Settings, policy: Policy,

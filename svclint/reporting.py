@@ -12,7 +12,7 @@ In order:
 4. Findings recorded in the baseline are marked as suppressed.
 5. Only the files named on the command line are reported on (``context`` files are loaded
    for the cross-object rules only), with the counterparts of findings in other files that
-   involve them (``diagnostics.Counterpart``), which share their finding's fate.
+   involve them (``findings.Counterpart``), which share their finding's fate.
 
 Steps 1-4 run on the context files too, so a counterpart follows its finding exactly as a run
 over all files treats it. Rendered input (``svclint.rendered``) is reported at its templates:

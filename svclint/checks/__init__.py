@@ -2,7 +2,7 @@
 decorated with ``@check("rule-name")``; helpers two rules of a family share are in its ``common.py``.
 
 Every module under this package is imported by ``discover_checks``; a new rule needs only its
-catalog entry in ``rules/`` and its module here.
+catalog entry in ``rules/``, its module here and its cases in ``tests/rules/`` (CONTRIBUTING.md).
 """
 
 from __future__ import annotations
