@@ -5,6 +5,7 @@ stdin go through exactly the same code.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -143,8 +144,25 @@ def join_parts(path: str, source: SourceText, parts: list[PartResult], rendered:
         template = _template_issue(path, source.text)
         if template is not None:
             return LoadedFile(path, (), (template,), segments=segments)
+        if not rendered and not objects and not _mentions_an_object(source.text):
+            return LoadedFile(path, (), ())  # a broken file that is no manifest (tsconfig.json): not ours
+        if path.lower().endswith(".json"):
+            issues = [_as_json(issue) for issue in issues]
     return LoadedFile(path, with_source(objects, source), tuple(issues), tuple(directives), tuple(diagnostics),
                       source, segments)
+
+
+def _mentions_an_object(text: str) -> bool:
+    """Whether a file that does not parse could be a manifest: it names an apiVersion or a kind."""
+    return "apiVersion" in text or "kind" in text
+
+
+def _as_json(issue: LoadIssue) -> LoadIssue:
+    """A syntax error of a .json file, said of JSON: svclint reads JSON as YAML (JSON is a subset
+    of YAML 1.2), so the parser's words are YAML's."""
+    if issue.rule != "yaml-syntax-error":
+        return issue
+    return dataclasses.replace(issue, message=f"invalid JSON (read as YAML, of which JSON is a subset): {issue.message}")
 
 
 def with_source(objects: Iterable[KubeObject], source: SourceText | None) -> tuple[KubeObject, ...]:

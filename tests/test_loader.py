@@ -722,7 +722,8 @@ def test_merge_of_a_list_is_an_error() -> None:
 
 def test_recursive_aliases_are_errors_and_do_not_hang() -> None:
     # kubectl (go-yaml) rejects them too: "anchor 'a' value contains itself".
-    assert found("a: &a [*a]\nb: &b\n  c: 1\n  <<: *b\n") == [
+    # (The kind makes it a manifest: a broken file naming no kind or apiVersion is skipped.)
+    assert found("a: &a [*a]\nb: &b\n  c: 1\n  <<: *b\nkind: Service\n") == [
         ("yaml-syntax-error", 1, 8), ("yaml-syntax-error", 4, 7),
     ]
 
@@ -950,3 +951,26 @@ def test_files_up_to_the_size_limit_are_read_whole(tmp_path: Path, size: int, re
 def test_an_endless_device_is_read_only_up_to_the_limit() -> None:
     assert read_source(Source("zero.yaml", "/dev/zero"), limit=1000) == ReadError(
         "file is larger than the 0.000953674 MiB limit (--max-file-size): not checked")
+
+
+# --- Files that are not manifests (issue 14, items 9) -----------------------------------------------
+
+
+def test_a_broken_file_that_names_no_kind_or_api_version_is_not_a_manifest_and_is_skipped() -> None:
+    tsconfig = b'{\n  // comments are not JSON\n  "compilerOptions": {"strict": true}\n}\n'
+    assert lint_sources([("tsconfig.json", tsconfig), ("notes.yaml", b"a: [\n")]).diagnostics == ()
+
+
+def test_a_broken_manifest_is_still_reported_and_a_json_one_in_words_of_json() -> None:
+    broken = b'{"apiVersion": "v1", "kind": "Service",\n "metadata": {"name": "x"},, }\n'
+    (json_error,) = lint_sources([("svc.json", broken)]).diagnostics
+    assert (json_error.rule, json_error.span.line, json_error.span.column) == ("yaml-syntax-error", 2, 28)
+    assert json_error.message.startswith("invalid JSON (read as YAML, of which JSON is a subset): while parsing")
+    (yaml_error,) = lint_sources([("svc.yaml", b"apiVersion: v1\nkind: [Service\n")]).diagnostics
+    assert yaml_error.rule == "yaml-syntax-error" and not yaml_error.message.startswith("invalid JSON")
+
+
+def test_stdin_that_does_not_parse_is_always_reported() -> None:
+    # Piped input is meant to be manifests: say it is broken rather than skip it.
+    (error,) = lint_sources([("-", b"a: [\n")]).diagnostics
+    assert error.rule == "yaml-syntax-error"
