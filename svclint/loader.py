@@ -217,6 +217,8 @@ def _object(path: str, doc: YamlDocument, base: tuple[str | int, ...], data: Any
     analysed = is_analysed(kind, api_version)
     if not analysed and not is_custom_resource(api_version):
         return None
+    if "status" in data and "spec" not in data:
+        return None  # a status to compare with (a kuttl assert file), not an object to apply
     violations: tuple[Violation, ...] = ()
     if analysed:
         data, violations = validate(kind, data)
