@@ -12,6 +12,7 @@ from svclint.checks import ProjectContext, discover_checks
 from svclint.diagnostics import CheckedObject, LintResult
 from svclint.discovery import STDIN, InputError, Source, discover, source_key
 from svclint.engine import PROJECT_SCOPE, check_objects, load_diagnostics, object_checker
+from svclint.kinds import lookup
 from svclint.kustomize import find_patches
 from svclint.loader import LoadedFile, LoadOptions
 from svclint.policy import Policy
@@ -136,6 +137,7 @@ def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog, polic
     rendered = RenderedMap.of((file.path, file.segments) for file in loaded)
     diagnostics = apply_policy(diagnostics, loaded, policy, catalog, reported, rendered)  # sorted
     checked = tuple(CheckedObject(rendered.object_path(obj), obj.ref) for obj in objects
-                    if not obj.custom and (reported is None or obj.path in reported))
+                    if not obj.custom and lookup(obj.kind).checked
+                    and (reported is None or obj.path in reported))
     files = len(loaded) if reported is None else sum(1 for file in loaded if file.path in reported)
     return LintResult(tuple(diagnostics), files, checked)

@@ -30,6 +30,9 @@ class Kind:
     #: Where it keeps its pod template (metadata + spec): () for a Pod, which is its own
     #: template; None for a kind without one.
     template: JsonPath | None = None
+    #: Whether it counts among the objects a run reports it checked (Services and workloads);
+    #: False for a kind loaded only for what it tells other kinds' rules (an EndpointSlice).
+    checked: bool = True
 
 
 _WORKLOADS = "workloads.v1.json"
@@ -44,6 +47,8 @@ KINDS: Mapping[str, Kind] = {kind.name: kind for kind in (
     Kind("StatefulSet", frozenset({"apps"}), _WORKLOADS, ("spec", "template")),
     Kind("Job", frozenset({"batch"}), _WORKLOADS, ("spec", "template")),
     Kind("CronJob", frozenset({"batch"}), _WORKLOADS, ("spec", "jobTemplate", "spec", "template")),
+    # Hand-written endpoints of a Service, beside the controller's (which manages only its own).
+    Kind("EndpointSlice", frozenset({"discovery.k8s.io"}), "endpointslice.v1.json", checked=False),
 )}
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from svclint.checks import ProjectContext, check
 from svclint.findings import Finding, RelatedFinding
 from svclint.indexes.backends import backends_of
+from svclint.indexes.endpoint_slices import endpoint_slices_of
 from svclint.indexes.labels import near_misses, select, select_in_other_scopes
 from svclint.indexes.scopes import describe_scopes
 from svclint.k8s import (
@@ -31,9 +32,11 @@ def _labels_at(template: PodTemplate) -> tuple[str | int, ...]:
 @check("service-selector-matches-nothing")
 def service_selector_matches_nothing(service: KubeObject, ctx: ProjectContext) -> Iterator[Finding]:
     """Mirrors the EndpointSlice controller: same namespace (and cluster: scope), every selector
-    pair on the pod."""
+    pair on the pod. EndpointSlices written for the Service give it endpoints all the same."""
     selector = service_selector(service)
     if selector is None or service_type(service) == "ExternalName" or backends_of(ctx.project, service):
+        return
+    if endpoint_slices_of(ctx.project, service):
         return
     if not labels_are_valid(selector):
         return  # invalid-label: the API server rejects the Service before it could select anything
