@@ -217,14 +217,14 @@ def test_files_in_no_scope_are_a_scope_of_their_own(workdir: Path) -> None:
 def test_near_misses_come_from_the_services_cluster(workdir: Path) -> None:
     configure(CLUSTERS)
     write("clusters/prod/web-service.yaml", service("web"))
-    write("clusters/prod/frontend.yaml", deployment("frontend"))
+    write("clusters/prod/wb.yaml", deployment("wb"))
     write("clusters/staging/webs.yaml", deployment("webs"))  # closer, in another cluster
     [unscoped] = diagnostics(".", "--no-config")
     assert unscoped["message"].startswith("selector app=web matches no pod template in namespace \"default\": "
                                           "the nearest, Deployment default/webs, has app=webs (not web)")
     [scoped] = diagnostics(".")
     assert scoped["message"].startswith("selector app=web matches no pod template in namespace \"default\": "
-                                        "the nearest, Deployment default/frontend, has app=frontend (not web)")
+                                        "the nearest, Deployment default/wb, has app=wb (not web)")
 
 
 def test_ports_are_checked_against_the_workloads_of_the_services_cluster(workdir: Path) -> None:

@@ -130,11 +130,12 @@ def rank_near_misses(selector: Mapping[str, str],
     for template in templates:
         differing = [k for k, v in selector.items() if not template.label_matches(k, v)]
         # Fewest differing labels first, then the closest spelling (app=payment ~ payments).
-        likeness = sum(_likeness(selector[k], template.labels.get(k)) for k in differing)
+        likeness = sum(similarity(selector[k], v) for k in differing if (v := template.labels.get(k)) is not None)
         scored.append(((len(differing), -likeness, template.owner.order), template, differing))
     scored.sort(key=lambda item: item[0])
     return [(template, differing) for _, template, differing in scored]
 
 
-def _likeness(wanted: str, actual: str | None) -> float:
-    return 0.0 if actual is None else SequenceMatcher(None, wanted, actual).ratio()
+def similarity(wanted: str, actual: str) -> float:
+    """How alike two label values are, from 0 to 1 (difflib's ratio: payment ~ payments is 0.93)."""
+    return SequenceMatcher(None, wanted, actual).ratio()

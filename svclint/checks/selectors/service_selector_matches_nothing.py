@@ -8,7 +8,7 @@ from svclint.checks import ProjectContext, check
 from svclint.findings import Finding, RelatedFinding
 from svclint.indexes.backends import backends_of
 from svclint.indexes.endpoint_slices import endpoint_slices_of
-from svclint.indexes.labels import near_misses, select, select_in_other_scopes
+from svclint.indexes.labels import near_misses, select, select_in_other_scopes, similarity
 from svclint.indexes.scopes import describe_scopes
 from svclint.k8s import (
     labels_are_valid,
@@ -69,10 +69,11 @@ def service_selector_matches_nothing(service: KubeObject, ctx: ProjectContext) -
         )
         return
     near = near_misses(project, service, selector, service.namespace)
-    if not near:
+    if not near or not _close(near[0][0], near[0][1], selector):
+        nothing = "uses any of these label keys" if not near else "has labels close to these"
         yield Finding(
             f"selector {_pairs(selector)} matches no pod template in {where}, and no workload there "
-            "uses any of these label keys: the Service gets no endpoints",
+            f"{nothing}: the Service gets no endpoints",
             at=("spec", "selector"),
             help="fix the selector; if an operator or another repository creates these pods, "
             "lint those manifests together with this Service",
@@ -90,6 +91,21 @@ def service_selector_matches_nothing(service: KubeObject, ctx: ProjectContext) -
         f"add the missing labels to {template.owner.ref}'s pod template, or drop them from the selector",
         related=(RelatedFinding(f"pod template labels of {template.owner.ref}", template.owner, _labels_at(template)),),
     )
+
+
+#: How alike two label values must be (difflib's ratio) to be offered as a misspelling of each other.
+SIMILAR = 0.6
+
+
+def _close(template: PodTemplate, differing: list[str], selector: Mapping[str, str]) -> bool:
+    """Whether a template is a near miss worth naming: every value it has for a differing key is
+    spelt like the selector's (payment ~ payments), and a key it lacks is forgiven only when it
+    matches another pair of the selector (the selector asks for one label too many)."""
+    values = {key: template.label_value(key) for key in differing}
+    if any(value is not None and "<" not in value and similarity(selector[key], value) < SIMILAR
+           for key, value in values.items()):
+        return False
+    return all(value is not None for value in values.values()) or len(differing) < len(selector)
 
 
 def _difference(template: PodTemplate, key: str, value: str) -> str:
