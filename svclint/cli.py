@@ -308,7 +308,9 @@ def explain(
         return
     meta = catalog.get(name)
     if meta is None:
-        raise _fail(f"unknown rule {name!r}; `svclint rules` lists them")
+        from svclint.config import unknown_rule
+
+        raise _fail(unknown_rule(name, catalog))
     typer.echo(render_rule_markdown(meta) if markdown else render_rule(meta), nl=False)
 
 

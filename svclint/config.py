@@ -240,8 +240,13 @@ def _selector_problem(selector: str, catalog: Catalog) -> str | None:
         return None
     if _PREFIX.fullmatch(selector) and any(rule.code.startswith(selector) for rule in catalog):
         return None
-    names = [] if selector.startswith("SVC") else [rule.name for rule in catalog]  # a near code is no hint
-    return f"unknown rule {selector!r}{_did_you_mean(selector, names)}; `svclint rules` lists them"
+    return unknown_rule(selector, catalog)
+
+
+def unknown_rule(name: str, catalog: Catalog) -> str:
+    """Say that ``name`` is no rule, with the closest rule name when one is close."""
+    names = [] if name.startswith("SVC") else [rule.name for rule in catalog]  # a near code is no hint
+    return f"unknown rule {name!r}{_did_you_mean(name, names)}; `svclint rules` lists them"
 
 
 def _semantic_problems(data: Mapping[str, Any], root: str, catalog: Catalog) -> Iterator[Problem]:

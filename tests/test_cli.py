@@ -187,6 +187,13 @@ def test_unknown_rule_exits_2() -> None:
     assert result.stderr == "svclint: error: unknown rule 'no-such-rule'; `svclint rules` lists them\n"
 
 
+def test_a_misspelt_rule_gets_a_suggestion_as_in_the_configuration() -> None:
+    result = svclint_cli("explain", "node-port-colision")
+    assert result.exit_code == 2
+    assert result.stderr == ("svclint: error: unknown rule 'node-port-colision' (did you mean 'node-port-collision'?); "
+                             "`svclint rules` lists them\n")
+
+
 # --- check: text output -----------------------------------------------------------------------------------
 
 
