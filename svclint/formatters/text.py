@@ -44,7 +44,9 @@ def summary(result: LintResult) -> str:
         _plural(result.count(Severity.INFO), "info"),
     ]
     scope = f"in {_plural(result.files, 'file')}, {_plural(result.objects, 'object')}"
-    return f"{', '.join(counts)} {scope}"
+    hidden = sum(1 for d in result.diagnostics if d.suppression == "external")
+    baseline = f" ({_plural(hidden, 'finding')} hidden by the baseline)" if hidden else ""
+    return f"{', '.join(counts)} {scope}{baseline}"
 
 
 def render(result: LintResult, out: TextIO, options: RenderOptions) -> None:
