@@ -320,4 +320,8 @@ app.command("rule", hidden=True)(explain)
 
 def main() -> None:
     """Console-script entry point."""
+    # Piped help (`svclint check --help | less`, a CI log) has no terminal to take a width from:
+    # rich would lay it out in 80 columns and cut option descriptions short with an ellipsis.
+    if "COLUMNS" not in os.environ and not (sys.stdout is not None and sys.stdout.isatty()):
+        os.environ["COLUMNS"] = "120"
     app()

@@ -690,3 +690,15 @@ def test_a_reader_that_stops_early_ends_the_report_quietly(tmp_path: Path) -> No
     with os.fdopen(write, "wb") as pipe:
         run = _report_to(tmp_path, pipe)
     assert (run.returncode, run.stderr) == (1, b"")  # the finding's exit code, no traceback
+
+
+def test_help_piped_to_another_program_is_not_cut_short() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "TERMINAL_WIDTH")}
+    result = subprocess.run([sys.executable, "-m", "svclint", "check", "--help"], capture_output=True, text=True,
+                            env=env, check=True)
+    assert "…" not in result.stdout
+    assert "The cluster's --service-node-port-range, LOW-HIGH." in result.stdout
