@@ -84,6 +84,17 @@ def _default_format(output: Path | None) -> OutputFormat:
     return OutputFormat.text
 
 
+def _workspace() -> tuple[str | None, str | None]:
+    """GitHub Actions' checkout and the current directory, so annotations name files from the
+    repository's root even when svclint runs in a subdirectory (never with ``../``)."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    try:
+        working_dir = os.getcwd() if workspace else None
+    except OSError:  # the directory was removed under us: paths stay as they are
+        working_dir = None
+    return workspace or None, working_dir
+
+
 def _source_root() -> str | None:
     """The current directory as a file URI ending in /: relative paths in a report start there."""
     try:
@@ -165,6 +176,7 @@ def check(
     chosen = output_format or _default_format(output)
     render = renderer(chosen)
     source_root = _source_root()
+    workspace, working_dir = _workspace()
     # File names that are not UTF-8 and lone surrogates from JSON escapes must not crash a
     # report: they are written as backslash escapes.
     if output is None:
@@ -175,7 +187,7 @@ def check(
             stdout.reconfigure(errors="backslashreplace")
         color = chosen is OutputFormat.text and _use_color(stdout)
         try:
-            render(result, stdout, RenderOptions(color=color, source_root=source_root))
+            render(result, stdout, RenderOptions(color=color, source_root=source_root, workspace=workspace, working_dir=working_dir))
             stdout.flush()
         except OSError as error:
             # Python flushes stdout again at exit: point it at /dev/null so that cannot fail too.
@@ -186,7 +198,7 @@ def check(
     else:
         try:
             with open(output, "w", encoding="utf-8", errors="backslashreplace") as handle:
-                render(result, handle, RenderOptions(source_root=source_root))
+                render(result, handle, RenderOptions(source_root=source_root, workspace=workspace, working_dir=working_dir))
         except OSError as error:
             raise _fail(f"--output {output}: {error.strerror or error}") from None
     raise typer.Exit(result.exit_code(threshold))

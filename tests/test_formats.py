@@ -382,6 +382,20 @@ def test_github_file_is_the_path_without_dot_steps(workdir: Path) -> None:
         assert first.startswith("::error file=deploy/svc.yaml,line=9,col=17,"), given
 
 
+def test_github_files_are_named_from_the_repository_root_wherever_svclint_runs(workdir: Path) -> None:
+    # GitHub attaches an annotation by the path from the checkout's root: run in a subdirectory,
+    # svclint's own relative paths would land on no file (or, from ../, outside the repository).
+    write("services/shop/svc.yaml", CLUSTER_IP_WITH_NODE_PORT)
+    write("shared/svc.yaml", CLUSTER_IP_WITH_NODE_PORT)
+    os.chdir("services/shop")
+    lines = svclint_cli("check", "-f", "github", "svc.yaml", "../../shared/svc.yaml",
+                        env={"GITHUB_WORKSPACE": str(workdir)}).stdout.splitlines()
+    assert [line.split(",")[0] for line in lines[:-1]] == [
+        "::error file=shared/svc.yaml", "::error file=services/shop/svc.yaml"]
+    outside = svclint_cli("check", "-f", "github", "svc.yaml", env={"GITHUB_WORKSPACE": str(workdir / "shared")})
+    assert outside.stdout.startswith("::error file=svc.yaml,")  # not in the checkout: as given
+
+
 def test_github_stdin_is_not_attached_to_a_file() -> None:
     result = svclint_cli("check", "-f", "github", "-", input=CLUSTER_IP_WITH_NODE_PORT)
     assert result.stdout.splitlines()[0] == (

@@ -32,6 +32,10 @@ class RenderOptions:
     color: bool = False
     #: ``file://`` URI (ending in ``/``) of the directory relative paths start from: SARIF's %SRCROOT%.
     source_root: str | None = None
+    #: The repository's checkout (GitHub Actions' GITHUB_WORKSPACE) and the absolute directory
+    #: relative paths start from: annotations name files relative to the repository's root.
+    workspace: str | None = None
+    working_dir: str | None = None
 
 
 Renderer = Callable[["LintResult", TextIO, RenderOptions], None]

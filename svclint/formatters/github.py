@@ -7,6 +7,7 @@ command early or start another one.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from pathlib import PurePath
 from typing import TextIO
@@ -29,15 +30,22 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def repository_path(path: str) -> str:
-    """A relative path without ``./`` or ``dir/..`` steps, as GitHub names the repository's files
-    (``svclint check ./deploy`` prints ``./deploy/...``); an absolute path is passed as given."""
+def repository_path(path: str, workspace: str | None = None, working_dir: str | None = None) -> str:
+    """A path as GitHub names the repository's files: relative to the repository's root
+    (``workspace``) when the file is inside it, wherever svclint ran (``working_dir``), and
+    without ``./`` or ``dir/..`` steps (``svclint check ./deploy`` prints ``./deploy/...``)."""
     pure = PurePath(path)
+    if workspace is not None and working_dir is not None:
+        full = os.path.normpath(path if pure.is_absolute() else os.path.join(working_dir, path))
+        root = os.path.normpath(workspace)
+        if os.path.commonpath([full, root]) == root:
+            return PurePath(os.path.relpath(full, root)).as_posix()
     return path if pure.is_absolute() else posixpath.normpath(pure.as_posix())
 
 
-def annotation(d: Diagnostic) -> str:
+def annotation(d: Diagnostic, options: RenderOptions | None = None) -> str:
     """One workflow command line for a diagnostic."""
+    options = options or RenderOptions()
     span = d.span
     properties: list[tuple[str, object]] = []
     if d.path == STDIN:  # no file in the repository to attach it to: say where in the text
@@ -46,7 +54,7 @@ def annotation(d: Diagnostic) -> str:
         lines = [d.message]
         # GitHub takes columns only for an annotation on one line.
         one_line = span.end_line == span.line
-        properties += [("file", repository_path(d.path)), ("line", span.line)]
+        properties += [("file", repository_path(d.path, options.workspace, options.working_dir)), ("line", span.line)]
         properties += [("col", span.column)] if one_line else []
         properties += [("endLine", span.end_line)]
         properties += [("endColumn", span.end_column)] if one_line else []
@@ -63,5 +71,5 @@ def render(result: LintResult, out: TextIO, options: RenderOptions) -> None:
     """Annotations for the unsuppressed diagnostics, then the summary line."""
     for diagnostic in result.diagnostics:
         if not diagnostic.suppressed:
-            out.write(annotation(diagnostic) + "\n")
+            out.write(annotation(diagnostic, options) + "\n")
     out.write(summary(result) + "\n")
