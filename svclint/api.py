@@ -133,7 +133,8 @@ def _check(loaded: list[LoadedFile], settings: Settings, catalog: Catalog, polic
     project = Project(objects, policy.scope_lookup())
     diagnostics = load_diagnostics((issue for file in loaded for issue in file.issues), catalog)
     diagnostics += (d for file in loaded for d in file.diagnostics)
-    diagnostics += check_objects(objects, ProjectContext(settings, project), catalog, discover_checks(), PROJECT_SCOPE)
+    context = ProjectContext(settings, project)
+    diagnostics += check_objects(objects, context, catalog, discover_checks(), PROJECT_SCOPE)
     rendered = RenderedMap.of((file.path, file.segments) for file in loaded)
     diagnostics = apply_policy(diagnostics, loaded, policy, catalog, reported, rendered)  # sorted
     checked = tuple(CheckedObject(rendered.object_path(obj), obj.ref) for obj in objects
