@@ -10,18 +10,50 @@ that matches a directory matches everything beneath it.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
+class CharClass:
+    """``[abc]``, ``[a-z]`` or ``[!abc]``: one character in (or, negated, not in) the ranges."""
+
+    ranges: tuple[tuple[str, str], ...]
+    negate: bool
+
+    def matches(self, char: str) -> bool:
+        return any(low <= char <= high for low, high in self.ranges) is not self.negate
+
+
+STAR = "*"  # any run of characters within a name
+ANY = "?"  # one character
+#: In the list of a pattern's names: ``**`` where any number of directories (none too) may be.
+GLOBSTAR = "**"
+#: A token of a name's pattern: a literal character (a one-character str), STAR, ANY or a class.
+Token = str | CharClass
+#: One name of a path pattern: its tokens, or GLOBSTAR for a ``**`` between slashes. A literal
+#: "*" or "?" is never a token on its own, as the pattern syntax has no escape.
+Name = tuple[Token, ...] | str
+
+
+@dataclass(frozen=True, slots=True)
 class Glob:
-    """A compiled pattern and the directory it is relative to (absolute)."""
+    """A compiled pattern and the directory it is relative to (absolute).
+
+    Matching never backtracks more than one wildcard at a time, so it takes time proportional to
+    the pattern's length times the path's, whatever the pattern (``*a*a*a*a*a*b`` included).
+    """
 
     pattern: str
     root: str
-    regex: re.Pattern[str]
+    names: tuple[Name, ...]  # one for a pattern without "/" (matched against a file or directory name)
     anchored: bool
+
+    def fullmatch(self, text: str) -> bool:
+        """Whether the pattern matches ``text`` whole: a name, or an anchored pattern's path."""
+        if not self.anchored:
+            name = self.names[0]
+            return isinstance(name, tuple) and _match_name(name, text)
+        return _match_path(self.names, text.split("/"))
 
 
 def compile_glob(pattern: str, root: str) -> Glob:
@@ -31,39 +63,98 @@ def compile_glob(pattern: str, root: str) -> Glob:
     body = body.lstrip("/")
     if not body:
         raise ValueError(f"glob {pattern!r} is empty")
-    return Glob(pattern, os.path.abspath(root), re.compile(_translate(body, pattern)), anchored)
+    names = _names(body, pattern)
+    if not anchored:  # a lone "**" is a name pattern like any other: it matches every name
+        names = tuple((STAR, STAR) if name == GLOBSTAR else name for name in names)
+    elif names[-1] == GLOBSTAR:  # a trailing "**" stands for everything below: at least one name
+        names = (*names[:-1], (STAR,), GLOBSTAR)
+    return Glob(pattern, os.path.abspath(root), names, anchored)
 
 
-def _translate(body: str, pattern: str) -> str:
-    out: list[str] = []
+def _names(body: str, pattern: str) -> tuple[Name, ...]:
+    """The pattern's names between slashes, each ``**`` alone GLOBSTAR, the others tokenised."""
+    return tuple(GLOBSTAR if text == "**" else _tokens(text, pattern) for text in body.split("/"))
+
+
+def _tokens(text: str, pattern: str) -> tuple[Token, ...]:
+    tokens: list[Token] = []
     i = 0
-    while i < len(body):
-        if body.startswith("**/", i) and (i == 0 or body[i - 1] == "/"):
-            out.append("(?:[^/]+/)*")
-            i += 3
-        elif body.startswith("**", i) and i + 2 == len(body) and (i == 0 or body[i - 1] == "/"):
-            out.append(".*")
-            i += 2
-        elif body[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif body[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif body[i] == "[":
-            start = i + 2 if body.startswith(("[!", "[^"), i) else i + 1
-            end = body.find("]", start + 1)  # a ']' right after '[' (or '[!') is a member
+    while i < len(text):
+        if text[i] == "[":
+            negate = text.startswith(("[!", "[^"), i)
+            start = i + 2 if negate else i + 1
+            end = text.find("]", start + 1)  # a ']' right after '[' (or '[!') is a member
             if end == -1:
                 raise ValueError(f"glob {pattern!r} has a '[' without its ']'")
-            inner = body[i + 1:end]
-            negate = inner[:1] in ("!", "^")
-            inner = re.sub(r"([\\\]\[])", r"\\\1", inner[1:] if negate else inner)
-            out.append(f"[{'^' if negate else ''}{inner}]")
+            tokens.append(CharClass(_ranges(text[start:end], pattern), negate))
             i = end + 1
         else:
-            out.append(re.escape(body[i]))
+            tokens.append(text[i])  # "*" is STAR, "?" is ANY, anything else a literal character
             i += 1
-    return "".join(out)
+    return tuple(tokens)
+
+
+def _ranges(members: str, pattern: str) -> tuple[tuple[str, str], ...]:
+    """``a-z0-9_`` -> (a, z), (0, 9), (_, _); a '-' first or last is itself."""
+    ranges: list[tuple[str, str]] = []
+    i = 0
+    while i < len(members):
+        if i + 2 < len(members) and members[i + 1] == "-":
+            low, high = members[i], members[i + 2]
+            if low > high:
+                raise ValueError(f"glob {pattern!r} has the range {low}-{high}, which holds no character")
+            ranges.append((low, high))
+            i += 3
+        else:
+            ranges.append((members[i], members[i]))
+            i += 1
+    return tuple(ranges)
+
+
+def _matches_token(token: Token, char: str) -> bool:
+    if isinstance(token, CharClass):
+        return token.matches(char)
+    return token == ANY or token == char
+
+
+def _match_name(tokens: tuple[Token, ...], name: str) -> bool:
+    """Wildcard matching of one name. On a mismatch only the latest STAR takes one more
+    character: earlier ones never need to, so no choice is tried twice."""
+    t = n = 0
+    star, resume = -1, 0
+    while n < len(name):
+        if t < len(tokens) and tokens[t] == STAR:
+            star, resume = t, n
+            t += 1
+        elif t < len(tokens) and _matches_token(tokens[t], name[n]):
+            t += 1
+            n += 1
+        elif star != -1:
+            t, resume = star + 1, resume + 1
+            n = resume
+        else:
+            return False
+    return all(token == STAR for token in tokens[t:])
+
+
+def _match_path(names: tuple[Name, ...], parts: list[str]) -> bool:
+    """The same algorithm over a path's names, with GLOBSTAR as the wildcard (any number of names)."""
+    t = n = 0
+    star, resume = -1, 0
+    while n < len(parts):
+        name = names[t] if t < len(names) else None
+        if name == GLOBSTAR:
+            star, resume = t, n
+            t += 1
+        elif isinstance(name, tuple) and _match_name(name, parts[n]):
+            t += 1
+            n += 1
+        elif star != -1:
+            t, resume = star + 1, resume + 1
+            n = resume
+        else:
+            return False
+    return all(name == GLOBSTAR for name in names[t:])
 
 
 def relative(path: str, root: str) -> str:
@@ -82,9 +173,9 @@ def matches_name(glob: Glob, rel: str) -> bool:
     ``matches`` is this or ``matches_relative`` of the directory above, which callers can cache.
     """
     if glob.anchored:
-        return not (rel == ".." or rel.startswith("../")) and glob.regex.fullmatch(rel) is not None
+        return not (rel == ".." or rel.startswith("../")) and glob.fullmatch(rel)
     name = rel.rpartition("/")[2]
-    return name not in ("", ".", "..") and glob.regex.fullmatch(name) is not None
+    return name not in ("", ".", "..") and glob.fullmatch(name)
 
 
 def matches_relative(glob: Glob, rel: str) -> bool:
@@ -93,5 +184,5 @@ def matches_relative(glob: Glob, rel: str) -> bool:
     if glob.anchored:
         if parts[0] == "..":
             return False
-        return any(glob.regex.fullmatch("/".join(parts[:n])) for n in range(1, len(parts) + 1))
-    return any(glob.regex.fullmatch(part) for part in parts if part not in ("", ".", ".."))
+        return any(glob.fullmatch("/".join(parts[:n])) for n in range(1, len(parts) + 1))
+    return any(glob.fullmatch(part) for part in parts if part not in ("", ".", ".."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -424,3 +425,49 @@ def test_exclusion_decides_as_matching_each_glob_would(tmp_path: Path, monkeypat
     excluded = Policy(exclude=globs).exclusion()
     assert [excluded(p) for p in paths] == [any(matches(g, p) for g in globs) for p in paths]
     assert sum(excluded(p) for p in paths) >= 8  # the globs do match
+
+
+@pytest.mark.parametrize(("pattern", "path", "expected"), [
+    ("svc-[a-c].yaml", "svc-b.yaml", True),
+    ("svc-[a-c].yaml", "svc-d.yaml", False),
+    ("svc-[!a-c].yaml", "svc-d.yaml", True),
+    ("[]x].yaml", "].yaml", True),
+    ("[a-].yaml", "-.yaml", True),
+    ("a/**", "a/b/c.yaml", True),
+    ("a/**", "b/a.yaml", False),
+    ("**", "anything/at/all.yaml", True),
+    ("a/**/b/**/c.yaml", "a/x/b/y/z/c.yaml", True),
+    ("a/**/b/**/c.yaml", "a/x/y/z/c.yaml", False),
+    ("a[!x]b", "a/b", False),  # a class never matches the '/' between names
+    ("*a*a*a*a*a*a*b", "a" * 200 + ".yaml", False),
+])
+def test_more_globs(pattern: str, path: str, expected: bool) -> None:
+    root = "/repo"
+    assert matches(compile_glob(pattern, root), os.path.join(root, path)) is expected
+
+
+def test_glob_matching_takes_no_exponential_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A backtracking regular expression took over 60 s on this (issue 16): the matcher's work is
+    # bounded by the pattern's length times the name's. Counted, not timed.
+    from svclint import globs
+
+    calls = 0
+    real = globs._matches_token
+
+    def counting(token: globs.Token, char: str) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(token, char)
+
+    monkeypatch.setattr(globs, "_matches_token", counting)
+    assert not globs.matches_relative(compile_glob("*a*a*a*a*a*a*a*a*b", "/repo"), "a" * 200)
+    assert 0 < calls <= 18 * 200 * 2
+
+
+@pytest.mark.parametrize(("pattern", "problem"), [
+    ("[z-a]", "has the range z-a, which holds no character"),
+    ("svc-[ab.yaml", "has a '[' without its ']'"),
+])
+def test_a_glob_that_cannot_work_is_a_value_error(pattern: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        compile_glob(pattern, "/repo")
