@@ -16,6 +16,7 @@ from typing import Any
 from svclint.diagnostics import Diagnostic, format_path
 from svclint.discovery import STDIN
 from svclint.globs import relative
+from svclint.reading import read_settings_file
 from svclint.resources import data_dir
 
 VERSION = 1
@@ -61,14 +62,20 @@ def render_baseline(diagnostics: Iterable[Diagnostic], root: str) -> str:
 
 def parse_baseline(text: str, path: str) -> Baseline:
     """Validate a baseline file's text; ``path`` is where it was read from."""
+    too_deep = BaselineError(f"{path}: not an svclint baseline: nested too deeply")
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as error:
         raise BaselineError(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    except RecursionError:
+        raise too_deep from None
     schema = json.loads((data_dir("schemas") / "baseline.v1.schema.json").read_text(encoding="utf-8"))
     from jsonschema import Draft202012Validator  # type: ignore[import-untyped,unused-ignore]  # 0.2 s: only when needed
 
-    wrong = next(iter(Draft202012Validator(schema).iter_errors(data)), None)
+    try:
+        wrong = next(iter(Draft202012Validator(schema).iter_errors(data)), None)
+    except RecursionError:
+        raise too_deep from None
     if wrong is not None:
         where = format_path(tuple(wrong.absolute_path)) or "the top level"
         raise BaselineError(f"{path}: not an svclint baseline (version {VERSION}): {where}: {wrong.message}")
@@ -79,10 +86,9 @@ def parse_baseline(text: str, path: str) -> Baseline:
 def read_baseline(path: str) -> Baseline:
     """Read and validate a baseline file."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = read_settings_file(path)
     except OSError as error:
         raise BaselineError(f"{path}: cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise BaselineError(f"{path}: not UTF-8 text (byte offset {error.start})") from None
+    except ValueError as error:
+        raise BaselineError(f"{path}: {error}") from None
     return parse_baseline(text, path)

@@ -277,6 +277,8 @@ def _lint(paths: list[str] | None, project: bool, stdin_filename: str | None, se
         raise _fail("--stdin-filename must not be empty")
     max_bytes = int(max_file_size * 2**20)
     # One byte over the limit is enough to report it; an endless stdin is never read to the end.
+    if STDIN in targets and sys.stdin is None:
+        raise _fail("standard input is closed: give files to check, or pipe manifests into svclint check -")
     stdin = sys.stdin.buffer.read(max_bytes + 1) if STDIN in targets else None
     try:
         result = lint(targets, settings, stdin=stdin, jobs=jobs, max_file_bytes=max_bytes, policy=policy,

@@ -23,6 +23,7 @@ from svclint.catalog import Catalog
 from svclint.diagnostics import INTERNAL_ERROR, JsonPath, Severity, format_path
 from svclint.globs import Glob, compile_glob
 from svclint.positions import point_span, resolve_span
+from svclint.reading import read_settings_file
 from svclint.resources import data_dir
 from svclint.settings import Settings, parse_kube_version, parse_port_range
 from svclint.yamlparse import YamlDocument, parse_stream
@@ -130,12 +131,11 @@ def check_selectors(option: str, selectors: Sequence[str], catalog: Catalog) -> 
 
 def _read(path: str) -> str:
     try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
+        return read_settings_file(path)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"{path}: not UTF-8 text (byte offset {error.start})") from None
+    except ValueError as error:
+        raise ConfigError(f"{path}: {error}") from None
 
 
 def _svclint_table(text: str, path: str) -> Any:
@@ -147,6 +147,8 @@ def _svclint_table(text: str, path: str) -> Any:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to be a configuration") from None
     tool = data.get("tool")
     return tool.get("svclint") if isinstance(tool, dict) else None
 

@@ -42,6 +42,23 @@ def read_source(source: Source, stdin: bytes | None = None, limit: int = MAX_FIL
     return data
 
 
+#: Configuration and baseline files: far above any real one, low enough that /dev/zero cannot eat memory.
+SETTINGS_FILE_BYTES = 10 * 2**20
+
+
+def read_settings_file(path: str, limit: int = SETTINGS_FILE_BYTES) -> str:
+    """The text of a configuration or baseline file. Raises OSError when it cannot be read, and
+    ValueError (with a message for the user) when it is larger than ``limit`` or not UTF-8."""
+    with open(path, "rb") as handle:
+        data = _read_at_most(handle, limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit // 2**20} MiB: not a configuration or baseline file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text (byte offset {error.start})") from None
+
+
 def _read_at_most(handle: BinaryIO, count: int) -> bytes:
     """Up to ``count`` bytes. A regular file is read with a request of its own size: asking for
     ``count`` bytes allocates that much first, which made reading small files three times slower."""

@@ -702,3 +702,40 @@ def test_help_piped_to_another_program_is_not_cut_short() -> None:
                             env=env, check=True)
     assert "…" not in result.stdout
     assert "The cluster's --service-node-port-range, LOW-HIGH." in result.stdout
+
+
+# --- Settings files and stdin a hostile pull request controls (issue 16, item 7) -------------------------
+
+
+def _svclint_process(*args: str, cwd: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "svclint", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=60, check=False, env={k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"})
+
+
+SERVICE = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n"
+
+
+@pytest.mark.parametrize(("name", "text", "option", "error"), [
+    ("deep.json", "[" * 100_000, "--baseline", "deep.json: not an svclint baseline: nested too deeply"),
+    ("deep.toml", "[tool.svclint]\nx = " + "[" * 100_000, "--config", "deep.toml: invalid TOML: nested too deeply to be a configuration"),
+    ("zero", None, "--config", "/dev/zero: larger than 10 MiB: not a configuration or baseline file"),
+    ("zero", None, "--baseline", "/dev/zero: larger than 10 MiB: not a configuration or baseline file"),
+])
+def test_a_hostile_settings_file_is_one_error_line_and_exit_2(tmp_path: Path, name: str, text: str | None,
+                                                              option: str, error: str) -> None:
+    (tmp_path / "svc.yaml").write_text(SERVICE)
+    if text is not None:
+        (tmp_path / name).write_text(text)
+    elif not os.path.exists("/dev/zero"):
+        pytest.skip("needs /dev/zero")
+    path = name if text is not None else "/dev/zero"
+    result = _svclint_process("check", "svc.yaml", option, path, cwd=str(tmp_path))
+    assert (result.returncode, result.stderr) == (2, f"svclint: error: {error}\n")
+
+
+def test_closed_stdin_is_one_error_line_and_exit_2() -> None:
+    # `svclint check - <&-`: the process starts without a file descriptor 0, so sys.stdin is None.
+    closed = subprocess.run([sys.executable, "-m", "svclint", "check", "-"], capture_output=True, text=True,
+                            timeout=60, check=False, preexec_fn=lambda: os.close(0))
+    assert (closed.returncode, closed.stderr) == (
+        2, "svclint: error: standard input is closed: give files to check, or pipe manifests into svclint check -\n")
