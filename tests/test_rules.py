@@ -21,518 +21,6 @@ from svclint.model import KubeObject
 from svclint.settings import Settings
 
 # ================================================================================================
-# service-selector-matches-nothing
-# ================================================================================================
-
-
-def test_selector_typo_names_the_nearest_workload_and_suggests_its_label() -> None:
-    text = """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          selector:
-            app: frontnd
-            tier: web
-          ports:
-            - port: 80
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: frontend
-        spec:
-          selector:
-            matchLabels: {app: frontend}
-          template:
-            metadata:
-              labels: {app: frontend, tier: web}
-            spec:
-              containers: [{name: web, image: nginx}]
-    """
-    diagnostics = lint(text)
-    [d] = diagnostics
-    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 7, 10)
-    assert "the nearest, Deployment default/frontend, has app=frontend (not frontnd)" in d.message
-    assert d.help == "did you mean app=frontend?"
-    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
-        ("pod template labels of Deployment default/frontend", 21, 7),
-    ]
-    assert text_at(text, d) == "frontnd"
-
-
-
-def test_selector_naming_a_label_the_pods_lack_entirely() -> None:
-    text = """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          selector:
-            app: web
-            tier: frontend
-          ports:
-            - port: 80
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: web
-        spec:
-          selector:
-            matchLabels: {app: web}
-          template:
-            metadata:
-              labels: {app: web}
-            spec:
-              containers: [{name: web, image: nginx}]
-    """
-    diagnostics = lint(text)
-    [d] = diagnostics
-    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 8, 11)
-    assert "has no label tier" in d.message
-    assert d.help is not None and "add the missing labels to Deployment default/web's pod template" in d.help
-    assert text_at(text, d) == "frontend"
-
-
-
-def test_selector_that_is_a_subset_of_the_pod_labels_matches() -> None:
-    assert found("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          selector:
-            app: frontend
-          ports:
-            - port: 80
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: frontend
-        spec:
-          selector:
-            matchLabels: {app: frontend}
-          template:
-            metadata:
-              labels: {app: frontend, tier: web, version: v2}
-            spec:
-              containers: [{name: web, image: nginx}]
-    """) == []
-
-
-def test_selector_with_no_workload_using_its_keys() -> None:
-    [d] = lint("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          selector:
-            app: web
-          ports:
-            - port: 80
-    """)
-    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 6, 3)
-    assert "no workload there uses any of these label keys" in d.message
-    assert d.related == ()
-
-
-def test_matching_pods_in_another_namespace_are_named() -> None:
-    [d] = lint("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-          namespace: shop
-        spec:
-          selector:
-            app: web
-          ports:
-            - port: 80
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: web
-          namespace: shop-staging
-        spec:
-          selector:
-            matchLabels: {app: web}
-          template:
-            metadata:
-              labels: {app: web}
-            spec:
-              containers: [{name: web, image: nginx}]
-    """)
-    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 7, 3)
-    assert 'matches no pod in namespace "shop"' in d.message
-    assert "matching pods exist only in namespace shop-staging (Deployment shop-staging/web)" in d.message
-    assert [(r.span.line, r.span.column) for r in d.related] == [(22, 7)]
-
-
-def test_namespace_defaults_to_settings_default_namespace() -> None:
-    text = """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          selector: {app: web}
-          ports: [{port: 80}]
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-          namespace: prod
-          labels: {app: web}
-        spec:
-          containers: [{name: web, image: nginx}]
-    """
-    assert found(text) == [("service-selector-matches-nothing", 6, 3)]
-    assert found(text, default_namespace="prod") == []
-
-
-def test_a_bare_pod_is_a_backend() -> None:
-    assert found("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          selector: {app: web}
-          ports: [{port: 80}]
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-          labels: {app: web}
-        spec:
-          containers: [{name: web, image: nginx}]
-    """) == []
-
-
-def test_workloads_in_other_files_are_seen() -> None:
-    service = """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          selector: {app: web}
-          ports: [{port: 80}]
-    """
-    deployment = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: web
-        spec:
-          selector:
-            matchLabels: {app: web}
-          template:
-            metadata:
-              labels: {app: web}
-            spec:
-              containers: [{name: web, image: nginx}]
-    """
-    assert found(service) == [("service-selector-matches-nothing", 6, 3)]
-    assert found(service, deployment) == []
-
-
-@pytest.mark.parametrize("key", ["job-name", "batch.kubernetes.io/job-name"])
-def test_job_pods_carry_their_job_name_at_runtime(key: str) -> None:
-    assert found(f"""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: migrate
-        spec:
-          selector:
-            {key}: migrate
-          ports: [{{port: 80}}]
-        ---
-        apiVersion: batch/v1
-        kind: Job
-        metadata:
-          name: migrate
-        spec:
-          template:
-            metadata:
-              labels: {{app: migrate}}
-            spec:
-              restartPolicy: Never
-              containers: [{{name: m, image: busybox}}]
-    """) == []
-
-
-def test_a_job_with_a_manual_selector_gets_no_job_labels() -> None:
-    # Regression: generateSelector adds job-name and controller-uid only to Jobs without
-    # manualSelector; the pods of this one carry their template's labels alone.
-    [d] = lint("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: migrate
-        spec:
-          selector:
-            job-name: migrate
-          ports: [{port: 80}]
-        ---
-        apiVersion: batch/v1
-        kind: Job
-        metadata:
-          name: migrate
-        spec:
-          manualSelector: true
-          selector:
-            matchLabels: {app: migrate}
-          template:
-            metadata:
-              labels: {app: migrate}
-            spec:
-              restartPolicy: Never
-              containers: [{name: m, image: busybox}]
-    """)
-    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 6, 3)
-
-
-def test_job_name_label_of_another_job_matches_nothing() -> None:
-    [d] = lint("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: migrate
-        spec:
-          selector:
-            job-name: migrate-v2
-          ports: [{port: 80}]
-        ---
-        apiVersion: batch/v1
-        kind: Job
-        metadata:
-          name: migrate
-        spec:
-          template:
-            metadata:
-              labels: {app: migrate}
-            spec:
-              restartPolicy: Never
-              containers: [{name: m, image: busybox}]
-    """)
-    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 7, 15)
-    assert "the nearest, Job default/migrate" in d.message
-
-
-def test_statefulset_pods_carry_their_pod_name_at_runtime() -> None:
-    text = """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: db-primary
-        spec:
-          selector:
-            statefulset.kubernetes.io/pod-name: {pod}
-          ports: [{{port: 5432}}]
-        ---
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata:
-          name: db
-        spec:
-          serviceName: db
-          selector:
-            matchLabels: {{app: db}}
-          template:
-            metadata:
-              labels: {{app: db}}
-            spec:
-              containers: [{{name: db, image: postgres}}]
-    """
-    assert found(text.format(pod="db-0")) == []
-    assert found(text.format(pod="db-12")) == []
-    assert found(text.format(pod="web-0")) == [("service-selector-matches-nothing", 7, 41)]
-    assert found(text.format(pod="db")) == [("service-selector-matches-nothing", 7, 41)]
-
-
-def test_cronjob_pod_template_is_a_backend() -> None:
-    text = """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: report
-        spec:
-          selector:
-            {selector}
-          ports: [{{port: 80}}]
-        ---
-        apiVersion: batch/v1
-        kind: CronJob
-        metadata:
-          name: report
-        spec:
-          schedule: "0 * * * *"
-          jobTemplate:
-            spec:
-              template:
-                metadata:
-                  labels: {{app: report}}
-                spec:
-                  restartPolicy: OnFailure
-                  containers: [{{name: r, image: busybox}}]
-    """
-    assert found(text.format(selector="app: report")) == []
-    # The CronJob's Jobs are named <cronjob>-<scheduled time in minutes>.
-    assert found(text.format(selector="job-name: report-28474440")) == []
-    assert found(text.format(selector="job-name: report")) == [("service-selector-matches-nothing", 7, 15)]
-
-
-def test_pod_template_inside_a_custom_resource_counts_as_a_match() -> None:
-    assert found("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: ray-head
-        spec:
-          selector: {app: ray, role: head}
-          ports: [{port: 8265, targetPort: dashboard}]
-        ---
-        apiVersion: ray.io/v1
-        kind: RayCluster
-        metadata:
-          name: ray
-        spec:
-          headGroupSpec:
-            template:
-              metadata:
-                labels: {app: ray, role: head}
-              spec:
-                containers: [{name: head, image: rayproject/ray}]
-    """) == []  # and target-port-name-not-found does not look into operator templates
-
-
-def test_leaderworkerset_worker_template_counts_as_a_match() -> None:
-    assert found("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: llm
-        spec:
-          selector: {app: llm}
-          ports: [{port: 8080}]
-        ---
-        apiVersion: leaderworkerset.x-k8s.io/v1
-        kind: LeaderWorkerSet
-        metadata:
-          name: llm
-        spec:
-          replicas: 2
-          leaderWorkerTemplate:
-            size: 4
-            workerTemplate:
-              metadata:
-                labels: {app: llm}
-              spec:
-                containers: [{name: worker, image: vllm/vllm-openai}]
-    """) == []
-
-
-def test_labels_the_operator_adds_under_its_own_domain_count_as_present() -> None:
-    # The LeaderWorkerSet controller labels its pods leaderworkerset.sigs.k8s.io/name=<name>, ...
-    assert found("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: llm-leader
-        spec:
-          selector:
-            leaderworkerset.sigs.k8s.io/name: llm
-            role: leader
-          ports: [{port: 8080}]
-        ---
-        apiVersion: leaderworkerset.x-k8s.io/v1
-        kind: LeaderWorkerSet
-        metadata:
-          name: llm
-        spec:
-          leaderWorkerTemplate:
-            leaderTemplate:
-              metadata:
-                labels: {role: leader}
-              spec:
-                containers: [{name: leader, image: vllm/vllm-openai}]
-            workerTemplate:
-              metadata:
-                labels: {role: worker}
-              spec:
-                containers: [{name: worker, image: vllm/vllm-openai}]
-    """) == []
-
-
-def test_recommended_app_kubernetes_io_labels_are_not_operator_labels() -> None:
-    assert found("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          selector:
-            app.kubernetes.io/name: web
-          ports: [{port: 80}]
-        ---
-        apiVersion: app.example.com/v1
-        kind: WebApp
-        metadata:
-          name: blog
-        spec:
-          template:
-            metadata:
-              labels: {team: blog}
-            spec:
-              containers: [{name: blog, image: ghost}]
-    """) == [("service-selector-matches-nothing", 6, 3)]
-
-
-def test_services_without_selector_are_skipped() -> None:
-    assert found("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: manual-endpoints
-        spec:
-          ports: [{port: 80}]
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: empty-selector
-        spec:
-          selector: {}
-          ports: [{port: 80}]
-    """) == []
-
-
-def test_externalname_services_are_not_checked_for_matching_pods() -> None:
-    # Only the ignored selector is reported, not the missing pods.
-    assert found("""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: db
-        spec:
-          type: ExternalName
-          externalName: db.example.com
-          selector: {app: db}
-    """) == [("external-name-ignored-field", 8, 3)]
-
-
-# ================================================================================================
 # workload-selector-mismatch
 # ================================================================================================
 
@@ -561,7 +49,6 @@ def test_deployment_selector_differing_from_template_labels() -> None:
     assert text_at(text, d) == "web"
 
 
-
 def test_selector_key_missing_from_template_labels() -> None:
     text = """
         apiVersion: apps/v1
@@ -581,7 +68,6 @@ def test_selector_key_missing_from_template_labels() -> None:
     assert (d.rule, d.span.line, d.span.column) == ("workload-selector-mismatch", 7, 37)
     assert "has no label tier" in d.message
     assert text_at(text, d) == "node"
-
 
 
 def test_selector_may_be_a_subset_of_template_labels() -> None:
@@ -1374,7 +860,6 @@ def test_each_out_of_range_port_is_reported() -> None:
     assert [text_at(text, d) for d in diagnostics] == ["80", "8443"]
 
 
-
 def test_node_port_collision_across_namespaces_points_at_the_first_service() -> None:
     [d] = lint("""
         apiVersion: v1
@@ -1457,7 +942,6 @@ def test_every_later_claim_points_at_the_first_one() -> None:
     assert [text_at(text, d) for d in diagnostics] == ["30080", "30080"]
 
 
-
 def test_tcp_and_udp_entries_of_one_port_may_share_a_node_port() -> None:
     assert found("""
         apiVersion: v1
@@ -1489,7 +973,6 @@ def test_entries_of_different_ports_may_not_share_a_node_port() -> None:
     assert d.message.startswith("nodePort 30514 is already used by ports[0] (port 514) of this Service;")
     assert [(r.span.line, r.span.column) for r in d.related] == [(8, 62)]
     assert text_at(text, d) == "30514"
-
 
 
 def test_the_same_service_defined_twice_is_not_a_collision() -> None:
@@ -1787,7 +1270,6 @@ def test_cluster_ip_none_on_externalname() -> None:
     assert text_at(text, d) == "clusterIP"
 
 
-
 def test_every_forbidden_field_is_reported() -> None:
     text = """
         apiVersion: v1
@@ -1869,7 +1351,6 @@ def test_selector_and_node_port_on_externalname_are_ignored() -> None:
     assert [text_at(text, d) for d in diagnostics] == ["selector", "30432"]
 
 
-
 def test_ports_on_externalname_are_informational_and_fine() -> None:
     assert found("""
         apiVersion: v1
@@ -1921,23 +1402,3 @@ def test_a_crashing_check_becomes_one_internal_error_and_the_run_continues() -> 
     assert error.help is not None and "bug in svclint" in error.help
 
 
-def test_near_miss_uses_the_labels_a_controller_gives_the_pods() -> None:
-    (d,) = lint("""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: migrate}
-        spec:
-          selector: {job-name: migrate-v2}
-          ports: [{port: 80}]
-        ---
-        apiVersion: batch/v1
-        kind: Job
-        metadata: {name: migrate}
-        spec:
-          template:
-            metadata: {labels: {app: migrate}}
-            spec: {restartPolicy: Never, containers: [{name: migrate, image: migrate}]}
-    """)
-    assert (d.rule, d.span.line, d.span.column) == ("service-selector-matches-nothing", 5, 24)
-    assert "the nearest, Job default/migrate, gives its pods job-name=migrate (not migrate-v2)" in d.message
-    assert d.help == "did you mean job-name=migrate?"
