@@ -1,8 +1,13 @@
-"""The port rules, as documentation: Service port names and uniqueness, port syntax, duplicate
-container ports and probe ports, each as the API server (or the kubelet) treats them.
+"""The port rules' tests that are not fixtures: what a manifest in, findings out cannot show.
 
-Each expectation is a list of ``(rule, line, column)`` (1-based, line 1 is the first line of the
-manifest), plus the message, help or severity where they are the point.
+The port rules' cases (Service port names and uniqueness, port syntax, duplicate container ports
+and probe ports, each as the API server or the kubelet treats them) are fixtures under
+``tests/rules/<rule>/`` (see tests/test_fixtures.py). What stays here:
+
+- a CronJob's finding path (``Diagnostic.at``), which the text report does not show;
+- property tests (hypothesis): port-name validity against the API server's rules one by one, and
+  duplicate-container-port's fast path for pods whose ports are all distinct;
+- an engine test with stand-in checks: a finding may lower its rule's catalog severity, never raise it.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from conftest import found, lint, manifest, text_at
+from conftest import lint, manifest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -28,7 +33,7 @@ from svclint.model import KubeObject
 from svclint.settings import Settings
 
 # ================================================================================================
-# invalid-port: containers, probes and lifecycle hooks
+# invalid-port
 # ================================================================================================
 
 
@@ -105,165 +110,6 @@ def test_pods_whose_ports_are_all_distinct_need_no_port_views(containers: list[d
     found = pod_containers(obj)
     if duplicate_container_port._all_distinct(c.data for c in found):
         assert not list(duplicate_container_port._port_clashes(obj, [(c, c.ports()) for c in found], "rejected", "warns"))
-
-# ================================================================================================
-# probe-port-not-found
-# ================================================================================================
-
-
-def test_readiness_probe_naming_an_undeclared_port() -> None:
-    text = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: web
-        spec:
-          selector:
-            matchLabels: {app: web}
-          template:
-            metadata:
-              labels: {app: web}
-            spec:
-              containers:
-                - name: web
-                  image: nginx
-                  ports:
-                    - name: web
-                      containerPort: 8080
-                  readinessProbe:
-                    httpGet:
-                      path: /ready
-                      port: http
-    """
-    [d] = lint(text)
-    assert (d.rule, d.span.line, d.span.column, d.severity) == ("probe-port-not-found", 21, 21, Severity.ERROR)
-    assert d.message == (
-        "readinessProbe.httpGet.port 'http' is not a port name of container 'web': the kubelet cannot resolve "
-        "it, so the probe always fails: the pod never becomes ready and gets no Service traffic"
-    )
-    assert d.help == "add a port named http (with its containerPort) to container 'web', or use the port number"
-    assert [(r.message, r.span.line, r.span.column) for r in d.related] == [
-        ("ports of container 'web'", 15, 11)]
-    assert text_at(text, d) == "http"
-
-
-def test_a_probe_looks_only_in_its_own_container() -> None:
-    [d] = lint("""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-        spec:
-          containers:
-            - name: web
-              image: nginx
-              livenessProbe:
-                tcpSocket: {port: admin}
-            - name: proxy
-              image: envoy
-              ports: [{name: admin, containerPort: 9901}]
-    """)
-    assert (d.rule, d.span.line, d.span.column) == ("probe-port-not-found", 10, 27)
-    assert d.message == (
-        "livenessProbe.tcpSocket.port 'admin' is not a port name of container 'web' (container 'proxy' declares "
-        "it, but a livenessProbe looks only in its own container): the kubelet cannot resolve it, so the probe "
-        "always fails and the kubelet restarts the container over and over"
-    )
-
-
-def test_with_restart_policy_never_a_failing_liveness_probe_fails_the_pod() -> None:
-    # Regression: the message said the kubelet restarts the container, which Never forbids.
-    [d] = lint("""
-        apiVersion: batch/v1
-        kind: Job
-        metadata:
-          name: migrate
-        spec:
-          template:
-            spec:
-              restartPolicy: Never
-              containers:
-                - name: migrate
-                  image: migrate
-                  livenessProbe: {httpGet: {path: /live, port: http}}
-    """)
-    assert (d.rule, d.span.line) == ("probe-port-not-found", 12)
-    assert d.message.endswith("the kubelet cannot resolve it, so the probe always fails and the kubelet kills "
-                              "the container, which restartPolicy Never does not restart: the pod fails")
-
-
-def test_probe_port_names_resolve_whatever_the_protocol_and_numbers_always_resolve() -> None:
-    assert found("""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: dns
-        spec:
-          containers:
-            - name: dns
-              image: coredns/coredns
-              ports: [{name: dns, containerPort: 53, protocol: UDP}]
-              readinessProbe: {tcpSocket: {port: dns}}
-              livenessProbe: {httpGet: {path: /health, port: 8080}}
-              startupProbe: {grpc: {port: 9000}}
-    """) == []
-
-
-def test_lifecycle_hooks_resolve_named_ports_like_probes() -> None:
-    diagnostics = lint("""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-        spec:
-          containers:
-            - name: web
-              image: nginx
-              ports: [{name: http, containerPort: 8080}]
-              lifecycle:
-                postStart:
-                  httpGet: {path: /warm, port: admin}
-                preStop:
-                  httpGet: {path: /drain, port: http}
-    """)
-    assert [(d.rule, d.span.line, d.span.column) for d in diagnostics] == [("probe-port-not-found", 12, 40)]
-    assert diagnostics[0].message.endswith("so the hook fails and the kubelet kills the container "
-                                           "(FailedPostStartHook)")
-
-
-def test_invalid_probe_port_name_is_only_invalid() -> None:
-    assert found("""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-        spec:
-          containers:
-            - name: web
-              image: nginx
-              readinessProbe: {httpGet: {path: /, port: Http}}
-    """) == [("invalid-port", 9, 49)]
-
-
-def test_sidecar_probes_are_resolved_in_the_sidecar() -> None:
-    assert found("""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-        spec:
-          initContainers:
-            - name: proxy
-              image: envoy
-              restartPolicy: Always
-              ports: [{name: admin, containerPort: 9901}]
-              readinessProbe: {httpGet: {path: /ready, port: admin}}
-              startupProbe: {httpGet: {path: /ready, port: web}}
-          containers:
-            - name: web
-              image: nginx
-              ports: [{name: web, containerPort: 8080}]
-    """) == [("probe-port-not-found", 12, 52)]
 
 
 # ================================================================================================
