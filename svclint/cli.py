@@ -264,6 +264,7 @@ def _configure(config_file: Path | None, no_config: bool, node_port_range: str |
 def _lint(paths: list[str] | None, project: bool, stdin_filename: str | None, settings: Settings, policy: Policy,
           jobs: int | None, max_file_size: float) -> LintResult:
     import dataclasses
+    from concurrent.futures.process import BrokenProcessPool
 
     from svclint.api import lint
     from svclint.discovery import STDIN, InputError
@@ -285,6 +286,11 @@ def _lint(paths: list[str] | None, project: bool, stdin_filename: str | None, se
                       stdin_name=stdin_filename or STDIN)
     except InputError as error:
         raise _fail(str(error)) from None
+    except MemoryError:
+        raise _fail("out of memory: check fewer files at a time, or lower --max-file-size") from None
+    except BrokenProcessPool:
+        raise _fail("a worker process died (killed, or out of memory): run again, or with --jobs 1 to use "
+                    "no worker processes") from None
     if result.files == 0:
         typer.echo(f"svclint: warning: no .yaml, .yml or .json files in {' '.join(targets)}", err=True)
     return result

@@ -739,3 +739,26 @@ def test_closed_stdin_is_one_error_line_and_exit_2() -> None:
                             timeout=60, check=False, preexec_fn=lambda: os.close(0))
     assert (closed.returncode, closed.stderr) == (
         2, "svclint: error: standard input is closed: give files to check, or pipe manifests into svclint check -\n")
+
+
+@pytest.mark.parametrize(("failure", "error"), [
+    ("BrokenProcessPool", ("a worker process died (killed, or out of memory): run again, or with --jobs 1 to use "
+                           "no worker processes")),
+    ("MemoryError", "out of memory: check fewer files at a time, or lower --max-file-size"),
+])
+def test_a_dead_worker_or_no_memory_is_one_error_line_and_exit_2(workdir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 failure: str, error: str) -> None:
+    # Exit 1 with a traceback would read as "findings" to CI (issue 16, item 7).
+    from concurrent.futures.process import BrokenProcessPool
+
+    import svclint.api
+
+    raised = {"BrokenProcessPool": BrokenProcessPool, "MemoryError": MemoryError}[failure]
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise raised()
+
+    monkeypatch.setattr(svclint.api, "lint", fail)
+    write("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n")
+    result = svclint_cli("check", "svc.yaml")
+    assert (result.exit_code, result.stderr) == (2, f"svclint: error: {error}\n")
