@@ -10,7 +10,9 @@ that matches a directory matches everything beneath it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,44 +119,45 @@ def _matches_token(token: Token, char: str) -> bool:
     return token == ANY or token == char
 
 
+_T = TypeVar("_T")
+_P = TypeVar("_P")
+
+
+def _wildcard_match(pattern: Sequence[_P], items: Sequence[_T], wildcard: _P,
+                    matches: Callable[[_P, _T], bool]) -> bool:
+    """Whether ``pattern`` matches all of ``items``, where ``wildcard`` stands for any run of
+    items and every other element for one item it ``matches``. On a mismatch only the latest
+    wildcard takes one more item: earlier ones never need to, so no choice is tried twice and
+    the work is at most the pattern's length times the items'."""
+    t = n = 0
+    star, resume = -1, 0
+    while n < len(items):
+        if t < len(pattern) and pattern[t] == wildcard:
+            star, resume = t, n
+            t += 1
+        elif t < len(pattern) and matches(pattern[t], items[n]):
+            t += 1
+            n += 1
+        elif star != -1:
+            t, resume = star + 1, resume + 1
+            n = resume
+        else:
+            return False
+    return all(element == wildcard for element in pattern[t:])
+
+
 def _match_name(tokens: tuple[Token, ...], name: str) -> bool:
-    """Wildcard matching of one name. On a mismatch only the latest STAR takes one more
-    character: earlier ones never need to, so no choice is tried twice."""
-    t = n = 0
-    star, resume = -1, 0
-    while n < len(name):
-        if t < len(tokens) and tokens[t] == STAR:
-            star, resume = t, n
-            t += 1
-        elif t < len(tokens) and _matches_token(tokens[t], name[n]):
-            t += 1
-            n += 1
-        elif star != -1:
-            t, resume = star + 1, resume + 1
-            n = resume
-        else:
-            return False
-    return all(token == STAR for token in tokens[t:])
+    """One name against a name's tokens, STAR the wildcard."""
+    return _wildcard_match(tokens, name, STAR, _matches_token)
 
 
-def _match_path(names: tuple[Name, ...], parts: list[str]) -> bool:
-    """The same algorithm over a path's names, with GLOBSTAR as the wildcard (any number of names)."""
-    t = n = 0
-    star, resume = -1, 0
-    while n < len(parts):
-        name = names[t] if t < len(names) else None
-        if name == GLOBSTAR:
-            star, resume = t, n
-            t += 1
-        elif isinstance(name, tuple) and _match_name(name, parts[n]):
-            t += 1
-            n += 1
-        elif star != -1:
-            t, resume = star + 1, resume + 1
-            n = resume
-        else:
-            return False
-    return all(name == GLOBSTAR for name in names[t:])
+def _matches_part(name: Name, part: str) -> bool:
+    return isinstance(name, tuple) and _match_name(name, part)
+
+
+def _match_path(names: tuple[Name, ...], parts: Sequence[str]) -> bool:
+    """A path's names against a pattern's, GLOBSTAR the wildcard (any number of names)."""
+    return _wildcard_match(names, parts, GLOBSTAR, _matches_part)
 
 
 def relative(path: str, root: str) -> str:
@@ -184,5 +187,5 @@ def matches_relative(glob: Glob, rel: str) -> bool:
     if glob.anchored:
         if parts[0] == "..":
             return False
-        return any(glob.fullmatch("/".join(parts[:n])) for n in range(1, len(parts) + 1))
+        return any(_match_path(glob.names, parts[:n]) for n in range(1, len(parts) + 1))
     return any(glob.fullmatch(part) for part in parts if part not in ("", ".", ".."))
