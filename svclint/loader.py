@@ -166,8 +166,11 @@ def _as_json(issue: LoadIssue) -> LoadIssue:
 
 
 def with_source(objects: Iterable[KubeObject], source: SourceText | None) -> tuple[KubeObject, ...]:
-    """The objects, finding their positions in ``source`` (None: nowhere, while they travel)."""
-    return tuple(obj.with_document(obj.document, source) for obj in objects)
+    """The objects, finding their positions in ``source`` (None: nowhere, while they travel).
+
+    An object already parsed from that text, cut the same way (a file of one part), is kept as
+    it is: most files are one part, and copying their objects again was work for nothing."""
+    return tuple(obj if obj.source == source else obj.with_document(obj.document, source) for obj in objects)
 
 
 def _template_issue(path: str, text: str) -> LoadIssue | None:

@@ -6,7 +6,7 @@ the objects of its scopes only and never need to know how scopes are configured.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from svclint.indexes.scopes import ScopeOf, one_scope
@@ -30,6 +30,10 @@ class Project:
         self._scope_of = scope_of
         self._scopes: dict[str, tuple[str, ...]] = {}
         self._indexes: dict[Callable[[Project], Any], Any] = {}
+
+    def of_kind(self, kind: str) -> Iterator[KubeObject]:
+        """The analysed objects of ``kind`` (not custom resources that share its name), in input order."""
+        return (obj for obj in self.objects if obj.kind == kind and not obj.custom)
 
     def scopes_of(self, obj: KubeObject) -> tuple[str, ...]:
         """The scopes an object's file is in."""

@@ -13,9 +13,7 @@ from svclint.project import Project
 def backend_index(project: Project) -> Mapping[int, tuple[PodTemplate, ...]]:
     """The index: id(Service) -> the templates it selects (same namespace and scope) that are nearest."""
     backends: dict[int, tuple[PodTemplate, ...]] = {}
-    for service in project.objects:
-        if service.kind != "Service" or service.custom:
-            continue
+    for service in project.of_kind("Service"):
         selector = service_selector(service)
         if selector is not None and service_type(service) != "ExternalName":
             backends[id(service)] = nearest(service, select(project, service, selector, service.namespace))

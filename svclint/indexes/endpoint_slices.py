@@ -20,8 +20,8 @@ SERVICE_NAME = "kubernetes.io/service-name"
 def endpoint_slice_index(project: Project) -> Mapping[tuple[str, str, str], tuple[KubeObject, ...]]:
     """The index: (scope, namespace, Service name) -> the EndpointSlices that list endpoints for it."""
     slices: dict[tuple[str, str, str], list[KubeObject]] = defaultdict(list)
-    for obj in project.objects:
-        if obj.kind != "EndpointSlice" or obj.custom or not sequence(obj.data.get("endpoints")):
+    for obj in project.of_kind("EndpointSlice"):
+        if not sequence(obj.data.get("endpoints")):
             continue
         service = get(obj.data, "metadata", "labels", SERVICE_NAME)
         if isinstance(service, str):

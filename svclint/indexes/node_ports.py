@@ -29,14 +29,10 @@ class NodePortUse:
         return "healthCheckNodePort" if self.health_check else "nodePort"
 
 
-def _services(project: Project) -> Iterator[KubeObject]:
-    return (obj for obj in project.objects if obj.kind == "Service" and not obj.custom)
-
-
 def claim_index(project: Project) -> Mapping[tuple[str, int], tuple[NodePortUse, ...]]:
     """The index: (scope, number) -> the claims on that node port, in input order."""
     claims: dict[tuple[str, int], list[NodePortUse]] = defaultdict(list)
-    for service in _services(project):
+    for service in project.of_kind("Service"):
         uses = list(node_port_uses(service))
         for scope in project.scopes_of(service):
             for use in uses:
@@ -58,7 +54,7 @@ def first_auto_index(project: Project) -> Mapping[str, tuple[KubeObject, JsonPat
     """The index: scope -> the first Service port (or health check) in input order with an
     auto-allocated node port."""
     first: dict[str, tuple[KubeObject, JsonPath]] = {}
-    for service in _services(project):
+    for service in project.of_kind("Service"):
         in_scopes = project.scopes_of(service)
         if any(scope not in first for scope in in_scopes):
             auto = next(((service, at) for at in auto_node_ports(service)), None)
