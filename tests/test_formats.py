@@ -394,6 +394,8 @@ def test_github_files_are_named_from_the_repository_root_wherever_svclint_runs(w
         "::error file=shared/svc.yaml", "::error file=services/shop/svc.yaml"]
     outside = svclint_cli("check", "-f", "github", "svc.yaml", env={"GITHUB_WORKSPACE": str(workdir / "shared")})
     assert outside.stdout.startswith("::error file=svc.yaml,")  # not in the checkout: as given
+    relative = svclint_cli("check", "-f", "github", "svc.yaml", env={"GITHUB_WORKSPACE": "../.."})
+    assert relative.stdout.startswith("::error file=services/shop/svc.yaml,")  # a relative workspace is no crash
 
 
 def test_github_stdin_is_not_attached_to_a_file() -> None:

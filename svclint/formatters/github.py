@@ -37,8 +37,12 @@ def repository_path(path: str, workspace: str | None = None, working_dir: str | 
     pure = PurePath(path)
     if workspace is not None and working_dir is not None:
         full = os.path.normpath(path if pure.is_absolute() else os.path.join(working_dir, path))
-        root = os.path.normpath(workspace)
-        if os.path.commonpath([full, root]) == root:
+        root = os.path.normpath(os.path.join(working_dir, workspace))  # as given, relative or not
+        try:
+            inside = os.path.commonpath([full, root]) == root
+        except ValueError:  # another drive (Windows): not inside
+            inside = False
+        if inside:
             return PurePath(os.path.relpath(full, root)).as_posix()
     return path if pure.is_absolute() else posixpath.normpath(pure.as_posix())
 
