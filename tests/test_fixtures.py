@@ -111,12 +111,6 @@ class Case:
         return self.path.with_name(self.path.name.removesuffix(".yaml") + ".snap")
 
     @property
-    def files(self) -> list[Path]:
-        if self.path.is_dir():
-            return sorted(p for p in self.path.rglob("*") if p.is_file())
-        return [self.path]
-
-    @property
     def rules(self) -> frozenset[str]:
         """The names of the rules marked in the case."""
         return frozenset(rule for _, _, rule in self.marks)
@@ -273,3 +267,12 @@ def test_every_check_rule_and_the_schema_gate_have_both_sides() -> None:
 def test_markers_are_read_from_the_end_of_a_line(line: str, names: list[str] | None) -> None:
     match = _MARKER.search(line)
     assert (None if match is None else _names(match[1])) == names
+
+
+def test_a_line_that_cannot_hold_a_comment_is_marked_in_the_header(tmp_path: Path) -> None:
+    # Inside a block scalar a "# [rule]" would be part of the value, so the header says it.
+    case = tmp_path / "rule" / "case.yaml"
+    case.parent.mkdir()
+    case.write_text("# line 6: [external-name-invalid]\n# why: a block scalar\napiVersion: v1\nkind: Service\n"
+                    "spec:\n  externalName: |\n    x\n", encoding="utf-8")
+    assert sorted(parse_case(case).marks.elements()) == [("case.yaml", 6, "external-name-invalid")]
