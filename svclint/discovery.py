@@ -1,5 +1,5 @@
-"""Input paths to sources: files as named, directories walked, ``-`` for stdin. The file system
-is read here and in ``reading``, nowhere else."""
+"""Input paths to sources: files as named, directories walked, ``-`` for stdin. Their bytes are
+read in ``reading``; after that, loading is pure."""
 
 from __future__ import annotations
 
