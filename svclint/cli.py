@@ -37,6 +37,12 @@ class FailOn(str, enum.Enum):
     never = "never"
 
 
+class KustomizeMode(str, enum.Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 class CatalogFormat(str, enum.Enum):
     text = "text"
     json = "json"
@@ -109,6 +115,9 @@ NodePortRange = Annotated[str | None, typer.Option(
     show_default="30000-32767", help="The cluster's --service-node-port-range, LOW-HIGH.")]
 DefaultNamespace = Annotated[str | None, typer.Option(
     show_default="default", help="Namespace of objects that do not set metadata.namespace.")]
+Kustomize = Annotated[KustomizeMode | None, typer.Option(
+    show_default="auto", help="Render kustomization trees with kustomize (auto: when it or kubectl is on PATH; "
+                              "always: or fail) or read their files one by one (never).")]
 KubeVersion = Annotated[str | None, typer.Option(
     show_default="{}.{}".format(*DEFAULT_KUBE_VERSION),
     help="Kubernetes version of the target cluster, MAJOR.MINOR (e.g. 1.30).")]
@@ -151,6 +160,7 @@ def check(
     node_port_range: NodePortRange = None,
     default_namespace: DefaultNamespace = None,
     kube_version: KubeVersion = None,
+    kustomize: Kustomize = None,
     jobs: Jobs = None,
     max_file_size: MaxFileSize = MAX_FILE_BYTES / 2**20,
     config_file: ConfigFile = None,
@@ -169,7 +179,7 @@ def check(
     from svclint.formatters import RenderOptions, renderer
 
     config, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace, kube_version,
-                                          select, extend_select, ignore, context, baseline)
+                                          select, extend_select, ignore, context, baseline, kustomize)
     fail = fail_on.value if fail_on is not None else config.fail_on or FailOn.error.value
     threshold = None if fail == FailOn.never.value else Severity.parse(fail)
     result = _lint(paths, project, stdin_filename, settings, policy, jobs, max_file_size)
@@ -211,6 +221,7 @@ def write_baseline(
     node_port_range: NodePortRange = None,
     default_namespace: DefaultNamespace = None,
     kube_version: KubeVersion = None,
+    kustomize: Kustomize = None,
     jobs: Jobs = None,
     max_file_size: MaxFileSize = MAX_FILE_BYTES / 2**20,
     config_file: ConfigFile = None,
@@ -227,7 +238,7 @@ def write_baseline(
     from svclint.diagnostics import INTERNAL_ERROR
 
     _, settings, policy = _configure(config_file, no_config, node_port_range, default_namespace, kube_version,
-                                     select, extend_select, ignore, context, None, use_baseline=False)
+                                     select, extend_select, ignore, context, None, kustomize, use_baseline=False)
     result = _lint(paths, project, stdin_filename, settings, policy, jobs, max_file_size)
     recorded = [d for d in result.diagnostics if not d.suppressed and d.rule != INTERNAL_ERROR]
     text = render_baseline(recorded, os.path.dirname(os.path.abspath(output)))
@@ -243,7 +254,7 @@ def write_baseline(
 def _configure(config_file: Path | None, no_config: bool, node_port_range: str | None,
                default_namespace: str | None, kube_version: str | None, select: list[str] | None, extend_select: list[str] | None,
                ignore: list[str] | None, context: list[str] | None, baseline: Path | None,
-               *, use_baseline: bool = True) -> tuple[Config, Settings, Policy]:
+               kustomize: KustomizeMode | None, *, use_baseline: bool = True) -> tuple[Config, Settings, Policy]:
     """The run's configuration, settings and policy (``svclint.options``); exit 2 on a mistake."""
     from svclint.catalog import load_catalog
     from svclint.config import ConfigError
@@ -254,6 +265,7 @@ def _configure(config_file: Path | None, no_config: bool, node_port_range: str |
         node_port_range=node_port_range, default_namespace=default_namespace, kube_version=kube_version,
         select=select, extend_select=extend_select or [], ignore=ignore or [], context=context or [],
         baseline=None if baseline is None else str(baseline), use_baseline=use_baseline,
+        kustomize=None if kustomize is None else kustomize.value,
     )
     try:
         return resolve(flags, load_catalog())
@@ -291,6 +303,8 @@ def _lint(paths: list[str] | None, project: bool, stdin_filename: str | None, se
     except BrokenProcessPool:
         raise _fail("a worker process died (killed, or out of memory): run again, or with --jobs 1 to use "
                     "no worker processes") from None
+    for note in result.notes:
+        typer.echo(f"svclint: warning: {note}", err=True)
     if result.files == 0:
         typer.echo(f"svclint: warning: no .yaml, .yml or .json files in {' '.join(targets)}", err=True)
     return result

@@ -16,12 +16,13 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from svclint.catalog import Catalog
 from svclint.diagnostics import INTERNAL_ERROR, JsonPath, Severity, format_path
 from svclint.globs import Glob, compile_glob
+from svclint.kustomize_build import KustomizeOptions
 from svclint.positions import point_span, resolve_span
 from svclint.reading import read_settings_file
 from svclint.resources import data_dir
@@ -66,6 +67,7 @@ class Config:
     fail_on: str | None = None  # error, warning, info or never
     baseline: str | None = None  # absolute path
     scopes: tuple[tuple[str, tuple[Glob, ...]], ...] = ()  # name, the globs of its files
+    kustomize: KustomizeOptions = field(default_factory=KustomizeOptions)
 
     def settings(self) -> Settings:
         """The run settings this configuration sets; defaults for what it does not."""
@@ -308,4 +310,11 @@ def _config(data: Mapping[str, Any], path: str, catalog: Catalog) -> Config:
         baseline=os.path.normpath(os.path.join(root, data["baseline"])) if "baseline" in data else None,
         scopes=tuple((name, tuple(compile_glob(glob, root) for glob in globs))
                      for name, globs in data.get("scopes", {}).items()),
+        kustomize=_kustomize(data.get("kustomize", {})),
     )
+
+
+def _kustomize(data: Mapping[str, Any]) -> KustomizeOptions:
+    defaults = KustomizeOptions()
+    return KustomizeOptions(mode=data.get("mode", defaults.mode), command=tuple(data.get("command", ())),
+                            flags=tuple(data.get("flags", ())), timeout=float(data.get("timeout", defaults.timeout)))

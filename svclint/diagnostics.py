@@ -150,6 +150,7 @@ class LintResult:
     diagnostics: tuple[Diagnostic, ...]
     files: int
     checked: tuple[CheckedObject, ...] = ()  # Services and workloads analysed, in input order
+    notes: tuple[str, ...] = ()  # what the user should know about the run itself (kustomize missing)
 
     @property
     def objects(self) -> int:

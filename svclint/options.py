@@ -33,6 +33,7 @@ class CommandLine:
     context: Sequence[str] = ()
     baseline: str | None = None
     use_baseline: bool = True  # False for `svclint baseline`, which ignores a configured one
+    kustomize: str | None = None  # auto, always or never
 
 
 def _split(values: Sequence[str]) -> tuple[str, ...]:
@@ -57,7 +58,8 @@ def resolve(flags: CommandLine, catalog: Catalog) -> tuple[Config, Settings, Pol
     except BaselineError as error:
         raise ConfigError(str(error)) from None
     settings = _settings(config.settings(), flags)
-    policy = build_policy(config, selection, catalog, context=tuple(flags.context), baseline=recorded)
+    policy = build_policy(config, selection, catalog, context=tuple(flags.context), baseline=recorded,
+                          kustomize_mode=flags.kustomize)
     return config, settings, policy
 
 

@@ -8,6 +8,7 @@ on a tie ``ignore`` wins.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from svclint.config import ALL, Config, Selection
 from svclint.diagnostics import INTERNAL_ERROR, Severity
 from svclint.globs import Glob, matches, matches_name, matches_relative, relative
 from svclint.indexes.scopes import DEFAULT_SCOPE
+from svclint.kustomize_build import KustomizeOptions
 
 #: Specificity of a full rule name or code; prefixes count their length (at most "SVC30", 5).
 _EXACT = 6
@@ -38,6 +40,7 @@ class Policy:
     context: tuple[str, ...] = ()  # paths loaded for cross-object rules, not reported on
     baseline: Baseline | None = None
     scopes: tuple[tuple[str, tuple[Glob, ...]], ...] = ()  # name, the globs of its files
+    kustomize: KustomizeOptions = field(default_factory=KustomizeOptions)  # how kustomization trees are read
 
     def exclusion(self) -> Callable[[str], bool]:
         """For one run's files and directories: whether one is left out of the run (see
@@ -122,12 +125,14 @@ def selected_rules(catalog: Catalog, sources: Iterable[Selection]) -> frozenset[
 
 
 def build_policy(config: Config, command_line: Selection, catalog: Catalog, *,
-                 context: Sequence[str] = (), baseline: Baseline | None = None) -> Policy:
+                 context: Sequence[str] = (), baseline: Baseline | None = None,
+                 kustomize_mode: str | None = None) -> Policy:
     """The policy of a run: the file's settings, then the command line's on top.
 
     Context paths from the file are shown relative to the working directory, as the user's
     own paths are; ``context`` (from the command line) adds to them.
     """
+    kustomize = config.kustomize if kustomize_mode is None else dataclasses.replace(config.kustomize, mode=kustomize_mode)
     return Policy(
         enabled=selected_rules(catalog, (config.selection, command_line)),
         per_file_ignores=tuple(
@@ -139,4 +144,5 @@ def build_policy(config: Config, command_line: Selection, catalog: Catalog, *,
         context=(*(os.path.relpath(path) for path in config.context), *context),
         baseline=baseline,
         scopes=config.scopes,
+        kustomize=kustomize,
     )

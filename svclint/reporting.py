@@ -252,6 +252,14 @@ def _from_annotations(obj: KubeObject, catalog: Catalog, suppression: Callable[[
             ))
 
 
+def annotation_suppresses(obj: KubeObject, rule_name: str, catalog: Catalog) -> bool:
+    """Whether an annotation of the object, with a reason, suppresses the rule."""
+    if rule_name in UNSUPPRESSIBLE:
+        return False
+    return any(catalog.get(key.removeprefix(ANNOTATION_PREFIX)) is catalog.get(rule_name)
+               and isinstance(reason, str) and reason.strip() for key, reason in _annotations(obj))
+
+
 def _annotations(obj: KubeObject) -> Iterator[tuple[str, Any]]:
     annotations = mapping(mapping(obj.data.get("metadata")).get("annotations"))
     for key, value in annotations.items():
