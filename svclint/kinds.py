@@ -33,6 +33,9 @@ class Kind:
     #: Whether it counts among the objects a run reports it checked (Services and workloads);
     #: False for a kind loaded only for what it tells other kinds' rules (an EndpointSlice).
     checked: bool = True
+    #: A field that may name another workload whose pod template it uses instead of its own (an
+    #: Argo Rollout's spec.workloadRef): with it and no template, the object brings no template.
+    template_ref: JsonPath | None = None
 
 
 _WORKLOADS = "workloads.v1.json"
@@ -47,6 +50,13 @@ KINDS: Mapping[str, Kind] = {kind.name: kind for kind in (
     Kind("StatefulSet", frozenset({"apps"}), _WORKLOADS, ("spec", "template")),
     Kind("Job", frozenset({"batch"}), _WORKLOADS, ("spec", "template")),
     Kind("CronJob", frozenset({"batch"}), _WORKLOADS, ("spec", "jobTemplate", "spec", "template")),
+    # Workloads of popular controllers outside Kubernetes. OpenShift's DeploymentConfig (also
+    # served as v1 by OpenShift 3) has a plain-map selector; an Argo Rollout a LabelSelector, and
+    # either a template or a workloadRef to a Deployment whose template it runs.
+    Kind("DeploymentConfig", frozenset({"apps.openshift.io", ""}), "deploymentconfig.v1.json",
+         ("spec", "template")),
+    Kind("Rollout", frozenset({"argoproj.io"}), "rollout.v1alpha1.json", ("spec", "template"),
+         template_ref=("spec", "workloadRef")),
     # Hand-written endpoints of a Service, beside the controller's (which manages only its own).
     Kind("EndpointSlice", frozenset({"discovery.k8s.io"}), "endpointslice.v1.json", checked=False),
 )}
@@ -71,6 +81,11 @@ def workload_template(name: str) -> JsonPath:
     if at is None:
         raise ValueError(f"kind {name!r} has no pod template")
     return at
+
+
+def template_ref(name: str) -> JsonPath | None:
+    """Where kind ``name`` may name another workload's template instead (None: it cannot)."""
+    return lookup(name).template_ref
 
 
 def is_analysed(name: str, api_version: str) -> bool:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from svclint.diagnostics import JsonPath, ObjectRef, Span
 from svclint.k8s import string_map
-from svclint.kinds import template_path
+from svclint.kinds import template_path, template_ref
 from svclint.pickling import shippable
 from svclint.positions import SourceText, resolve_span
 from svclint.yamlparse import YamlDocument
@@ -185,6 +185,15 @@ def _runtime_labels(obj: KubeObject) -> tuple[RuntimeLabel, ...]:
         )
     if obj.kind in ("Deployment", "ReplicaSet"):
         return (RuntimeLabel("pod-template-hash", _ANY),)
+    if obj.kind == "Rollout":  # argo-rollouts DefaultRolloutUniqueLabelKey
+        return (RuntimeLabel("rollouts-pod-template-hash", _ANY),)
+    if obj.kind == "DeploymentConfig":
+        # Its pods belong to ReplicationControllers named <name>-<version> (openshift/api apps/v1:
+        # DeploymentConfigLabel, DeploymentLabel).
+        return (
+            RuntimeLabel("deploymentconfig", re.compile(name), obj.name),
+            RuntimeLabel("deployment", re.compile(rf"{name}-[0-9]+"), f"{obj.name}-<version>"),
+        )
     return ()
 
 
@@ -221,6 +230,9 @@ def pod_template(obj: KubeObject) -> PodTemplate | None:
     at = template_path(obj.kind)
     if at is None:
         return None
+    ref = template_ref(obj.kind)
+    if ref is not None and get(obj.data, *at) is None and get(obj.data, *ref) is not None:
+        return None  # it runs another workload's template (an Argo Rollout's workloadRef)
     template = mapping(get(obj.data, *at)) if at else obj.data
     spec = mapping(template.get("spec"))
     labels = string_map(get(template, "metadata", "labels"))

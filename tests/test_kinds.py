@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import lint, manifest
 
 from svclint.catalog import load_catalog
-from svclint.kinds import KINDS, UnknownKind, lookup, template_path, workload_template
+from svclint.kinds import KINDS, UnknownKind, is_analysed, lookup, template_path, workload_template
+from svclint.loader import load_source
+from svclint.model import pod_template
 from svclint.resources import data_dir
 from svclint.schema_gate import fast_validator, reference_validator
 
@@ -36,3 +39,32 @@ def test_an_unregistered_kind_is_an_error_not_a_fallback(lookup_of: object) -> N
     # workloads schema. A kind no one will register, so adding Ingress leaves this test alone.
     with pytest.raises(UnknownKind, match="'NoSuchKind' is not registered"):
         lookup_of("NoSuchKind")  # type: ignore[operator]
+
+
+def test_openshift_and_argo_workloads_are_analysed_in_their_groups_only() -> None:
+    assert is_analysed("DeploymentConfig", "apps.openshift.io/v1") and is_analysed("DeploymentConfig", "v1")
+    assert is_analysed("Rollout", "argoproj.io/v1alpha1") and not is_analysed("Rollout", "example.com/v1")
+    assert template_path("Rollout") == template_path("DeploymentConfig") == ("spec", "template")
+
+
+ROLLOUT = """
+    apiVersion: argoproj.io/v1alpha1
+    kind: Rollout
+    metadata: {name: api}
+    spec:
+      selector: {matchLabels: {app: api}}
+      workloadRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+"""
+
+
+def test_a_rollout_with_a_workload_ref_brings_no_template_of_its_own() -> None:
+    (rollout,) = load_source("rollout.yaml", manifest(ROLLOUT).encode(), 0).objects
+    assert not rollout.custom
+    assert pod_template(rollout) is None
+    with_template = ROLLOUT.replace(
+        "      workloadRef: {apiVersion: apps/v1, kind: Deployment, name: api}",
+        "      template: {metadata: {labels: {app: api}}, spec: {containers: [{name: a, image: a}]}}")
+    (rollout,) = load_source("rollout.yaml", manifest(with_template).encode(), 0).objects
+    template = pod_template(rollout)
+    assert template is not None and template.labels == {"app": "api"}
+    assert lint(ROLLOUT) == []

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from svclint.checks import ProjectContext, check
+from svclint.diagnostics import Severity
 from svclint.findings import Finding, RelatedFinding
 from svclint.indexes.backends import backends_of
 from svclint.indexes.endpoint_slices import endpoint_slices_of
 from svclint.indexes.labels import near_misses, select, select_in_other_scopes, similarity
+from svclint.indexes.operator_pods import Evidence, operator_evidence
 from svclint.indexes.scopes import describe_scopes
 from svclint.k8s import (
     labels_are_valid,
@@ -32,7 +34,8 @@ def _labels_at(template: PodTemplate) -> tuple[str | int, ...]:
 @check("service-selector-matches-nothing")
 def service_selector_matches_nothing(service: KubeObject, ctx: ProjectContext) -> Iterator[Finding]:
     """Mirrors the EndpointSlice controller: same namespace (and cluster: scope), every selector
-    pair on the pod. EndpointSlices written for the Service give it endpoints all the same."""
+    pair on the pod. EndpointSlices written for the Service give it endpoints all the same. Pods
+    that an operator creates from a custom resource of the inputs are only an info."""
     selector = service_selector(service)
     if selector is None or service_type(service) == "ExternalName" or backends_of(ctx.project, service):
         return
@@ -42,6 +45,10 @@ def service_selector_matches_nothing(service: KubeObject, ctx: ProjectContext) -
         return  # invalid-label: the API server rejects the Service before it could select anything
     project = ctx.project
     where = f'namespace "{service.namespace}"'
+    evidence = operator_evidence(project, service, selector)
+    if evidence is not None:
+        yield _operator_pods(selector, where, evidence)
+        return
     elsewhere = [t for t in select(project, service, selector, None) if t.owner.namespace != service.namespace]
     if elsewhere:
         namespaces = sorted({t.owner.namespace for t in elsewhere})
@@ -90,6 +97,38 @@ def service_selector_matches_nothing(service: KubeObject, ctx: ProjectContext) -
         help=f"did you mean {_pairs(suggestion)}?" if suggestion else
         f"add the missing labels to {template.owner.ref}'s pod template, or drop them from the selector",
         related=(RelatedFinding(f"pod template labels of {template.owner.ref}", template.owner, _labels_at(template)),),
+    )
+
+
+def _operator_pods(selector: Mapping[str, str], where: str, evidence: Evidence) -> Finding:
+    """An info: the pods are an operator's, which svclint sees no template of."""
+    owner = evidence.owner
+    if evidence.operator is None:
+        related = (RelatedFinding(f"{owner.ref}, named like the selector value", owner, ("metadata", "name")),)
+        named = ", ".join(f"{key}={selector[key]}" for key in evidence.sources)
+        return Finding(
+            f"selector {_pairs(selector)} matches no pod template in {where}, but {owner.ref}, a custom "
+            f"resource there that declares pods, is named like its value {named}: its operator probably "
+            "creates these pods",
+            at=("spec", "selector"),
+            help="svclint does not know the labels that operator gives its pods; if they do not carry "
+            "every label of the selector, fix the selector",
+            related=related,
+            severity=Severity.INFO,
+        )
+    related = (RelatedFinding(f"{owner.ref}, whose operator creates the pods", owner, ("metadata", "name")),)
+    by_source: dict[str, list[str]] = {}
+    for key, source in evidence.sources.items():
+        by_source.setdefault(source, []).append(key)
+    told = "; ".join(f"{source} sets {', '.join(keys)}" for source, keys in by_source.items())
+    return Finding(
+        f"selector {_pairs(selector)} matches no pod template in {where}: its pods are created by the "
+        f"operator of {owner.ref} ({told})",
+        at=("spec", "selector"),
+        help=f"svclint cannot check the pods {evidence.operator.name} creates; nothing to fix if it runs in the "
+        "cluster",
+        related=related,
+        severity=Severity.INFO,
     )
 
 
