@@ -128,18 +128,22 @@ def _shown(command: Sequence[str]) -> str:
 
 #: kubectl's log line around kustomize's error: `E1207 13:35:16.6  327 run.go:72] "command failed" err="..."`.
 _KLOG = re.compile(r'^[EWIF]\d{4} [^\]]*\] "command failed" err="(.*)"$')
+_KLOG_BLOCK = re.compile(r'"command failed" err=<\n(.*?)\n >', re.DOTALL)
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _message(stderr: str, directory: str, resource: str | None, shown: str) -> str:
     """kustomize's error, on one line, without the wrapper's layer and naming the root (in
     ``directory``) as the user does."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip() and not line.startswith("# Warning")]
-    if not lines:
-        return ""
-    last = lines[-1]
-    klog = _KLOG.match(last)
-    text = klog[1].replace('\\"', '"') if klog else last.removeprefix("Error: ").removeprefix("error: ")
+    block = _KLOG_BLOCK.search(stderr)
+    if block is not None:  # a message of several lines: klog writes err=< ... >
+        text = " ".join(line.strip() for line in block[1].splitlines() if line.strip())
+    else:
+        lines = [line.strip() for line in stderr.splitlines() if line.strip() and not line.startswith("# Warning")]
+        if not lines:
+            return ""
+        klog = _KLOG.match(lines[-1])
+        text = klog[1].replace('\\"', '"') if klog else lines[-1].removeprefix("Error: ").removeprefix("error: ")
     if resource is not None:
         text = text.rpartition(f"recursed accumulation of path '{directory}': ")[2].replace(resource, shown)
     # Paths as the user names them: kustomize's are absolute.

@@ -380,3 +380,15 @@ def test_roots_are_the_kustomizations_no_other_one_names(tmp_path: Path) -> None
     assert forest.is_member(str(tmp_path / "app/base/fix.yaml"))
     assert forest.is_member(str(tmp_path / "app/base/unnamed.yaml"))  # in a kustomization's directory
     assert not forest.is_member(str(tmp_path / "app/other/x.yaml"))
+
+
+def test_kustomize_messages_are_one_line_without_the_wrapper() -> None:
+    from svclint.kustomize_build import _message
+
+    one = ('# Warning: \'vars\' is deprecated.\nE1207 16:12:28.6 14851 run.go:72] "command failed" '
+           'err="accumulating resources: \\"/repo/app/x.yaml\\" missing"\n')
+    assert _message(one, "/repo/app", "../repo/app", "app") == 'accumulating resources: "app/x.yaml" missing'
+    several = ('E1207 16:12:28.6 14851 run.go:72] "command failed" err=<\n\taccumulating resources from '
+               "'/repo/app/base': no such file\n\t: exit status 128\n >\n")
+    assert _message(several, "/repo/app", "../repo/app", "app") == (
+        "accumulating resources from 'app/base': no such file : exit status 128")
