@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 
 from svclint.batch import load_all, load_file
@@ -235,10 +236,17 @@ def _file_of(source: Source) -> str | None:
     return source.path if source.is_stdin and source.path != STDIN else None
 
 
-def _without_objects(loaded: list[LoadedFile], patches: frozenset[str]) -> list[LoadedFile]:
-    """A patch holds partial objects: its syntax problems count, its objects are not linted."""
-    return [dataclasses.replace(file, objects=(), diagnostics=()) if file.path in patches else file
+def _without_objects(loaded: list[LoadedFile], partial: frozenset[str]) -> list[LoadedFile]:
+    """Patches, files of kustomize trees and kuttl's test assertions hold partial objects: their
+    syntax problems count, their objects are not linted."""
+    return [dataclasses.replace(file, objects=(), diagnostics=())
+            if file.path in partial or _KUTTL_ASSERTION.fullmatch(os.path.basename(file.path)) else file
             for file in loaded]
+
+
+#: kuttl's test steps ``NN-assert.yaml`` and ``NN-errors.yaml``: fields a test expects to find
+#: (or not) in the cluster, never applied.
+_KUTTL_ASSERTION = re.compile(r"[0-9]+-(?:assert|errors)(?:-[^/]*)?\.ya?ml")
 
 
 def _without_gc(run: Callable[[], LintResult]) -> LintResult:

@@ -392,3 +392,12 @@ def test_kustomize_messages_are_one_line_without_the_wrapper() -> None:
                "'/repo/app/base': no such file\n\t: exit status 128\n >\n")
     assert _message(several, "/repo/app", "../repo/app", "app") == (
         "accumulating resources from 'app/base': no such file : exit status 128")
+
+
+def test_kuttl_assertion_files_are_not_linted_as_objects(workdir: Path) -> None:
+    # kuttl's NN-assert.yaml lists fields the test expects in the cluster: a partial Deployment.
+    write("tests/e2e/simple/00-install.yaml", BASE["base/deployment.yaml"])
+    write("tests/e2e/simple/00-assert.yaml", REPLICAS)
+    write("tests/e2e/simple/01-errors.yaml", REPLICAS)
+    write("tests/e2e/simple/not-an-assert.yaml", REPLICAS)
+    assert report("tests")[1] == [("tests/e2e/simple/not-an-assert.yaml", "workload-selector-mismatch", 5)]
